@@ -1,0 +1,92 @@
+"""Frozen records passed between the stages; this module imports nothing from the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("ja", "en", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of a source document.
+
+    `index` is the paragraph number in the document (the n-th non-empty block,
+    from 0); `start`/`end` are character offsets of the stripped text in the
+    decoded source; `lang` is "ja", "en" or "other" with its `confidence` in [0, 1].
+    """
+
+    index: int
+    text: str
+    start: int
+    end: int
+    lang: str = "other"
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded source: `id` names it in outputs (path relative to the input folder)."""
+
+    id: str
+    source: str
+    blocks: tuple[Block, ...]
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A sentence: characters `start:end` of its block's text, and that text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """An alignment unit: JA segment indices, EN segment indices (either may be empty), cost."""
+
+    ja: tuple[int, ...]
+    en: tuple[int, ...]
+    cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What a pair's score is made from; every field is written to the output.
+
+    cosine: embedding cosine of the two sides; margin: cosine minus the mean
+    cosine of each side's nearest other candidates (LASER's margin, difference
+    form); length_z: log(EN chars / JA chars) as a z-score under the JA/EN length
+    model; ja_lang / en_lang: language confidence of each side.
+    """
+
+    cosine: float
+    margin: float
+    length_z: float
+    ja_lang: float
+    en_lang: float
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A JA/EN pair at paragraph or sentence level, kept or rejected with its reason.
+
+    `ja_blocks`/`en_blocks` are block indices in the document; at sentence level
+    `ja_spans`/`en_spans` give, per block touched, (block, start, end) character
+    offsets into that block's text.
+    """
+
+    doc: str
+    level: str
+    ja: str
+    en: str
+    ja_blocks: tuple[int, ...]
+    en_blocks: tuple[int, ...]
+    ja_spans: tuple[tuple[int, int, int], ...] = ()
+    en_spans: tuple[tuple[int, int, int], ...] = ()
+    features: Features | None = None
+    score: float = 0.0
+    kept: bool = True
+    reason: str = ""
