@@ -100,7 +100,7 @@ def build(
     for item in docs:
         if isinstance(item, ReadFailure):
             log.warning("%s: skipped: %s", item.source, item.reason)
-            reports.append(DocReport(item.source, item.source, "", 0, 0, 0, 0, 0, 0,
+            reports.append(DocReport(item.doc, item.source, "", 0, 0, 0, 0, 0, 0,
                                      note="the file could not be read", error=item.reason))
             continue
         doc_pairs, report = align_document(item, model, config)

@@ -72,24 +72,37 @@ EMOTE_MAX = 4  # longest content of an emote bracket such as （笑） kept afte
 
 # Abbreviations (lowercase, without the final period) that never end a sentence.
 NONFINAL_ABBREVIATIONS = frozenset(
-    """mr mrs ms mx messrs mme mlle dr prof rev fr hon gen gov sen rep pres capt cmdr
-    adm maj lt col sgt cpl pvt supt insp vs v e.g i.e cf viz approx ca
-    jan feb mar apr jun jul aug sep sept oct nov dec mt""".split()
+    {
+        "mr", "mrs", "ms", "mx", "messrs", "mme", "mlle", "dr", "prof", "rev", "fr", "hon", "gen",
+        "gov", "sen", "rep", "pres", "capt", "cmdr", "adm", "maj", "lt", "col", "sgt", "cpl", "pvt",
+        "supt", "insp", "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "ca", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
+    }
 )
 # Abbreviations that stand before a number: `No. 5`, `p. 45`, `Fig. 3`.
-NUMBER_ABBREVIATIONS = frozenset("no nos p pp vol vols fig figs eq ch sec art op para nr".split())
+NUMBER_ABBREVIATIONS = frozenset(
+    {
+        "no", "nos", "p", "pp", "vol", "vols", "fig", "figs", "eq", "ch", "sec", "art", "op",
+        "para", "nr",
+    }
+)
 # Abbreviations that often end a sentence too; dotted acronyms (U.S., J.K.) behave the same.
 FINAL_ABBREVIATIONS = frozenset(
-    """etc inc ltd co corp llc plc bros jr sr st ave blvd rd dept univ assn est al ft
-    a.m p.m u.s u.k u.n e.u""".split()
+    {
+        "etc", "inc", "ltd", "co", "corp", "llc", "plc", "bros", "jr", "sr", "st", "ave", "blvd",
+        "rd", "dept", "univ", "assn", "est", "al", "ft", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
+    }
 )
 # Words that commonly open an English sentence: after an abbreviation of the FINAL kind, or
 # an initial, one of them means the abbreviation ended the sentence.
 SENTENCE_STARTERS = frozenset(
-    """the a an this that these those there here it its he she they we i you his her
-    their our my your what when where why how who which if in on at for as after before
-    but and so then however also while although because since some many most all one
-    no not yes today now""".split()
+    {
+        "the", "a", "an", "this", "that", "these", "those", "there", "here", "it", "its", "he",
+        "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "what", "when",
+        "where", "why", "how", "who", "which", "if", "in", "on", "at", "for", "as", "after",
+        "before", "but", "and", "so", "then", "however", "also", "while", "although", "because",
+        "since", "some", "many", "most", "all", "one", "no", "not", "yes", "today", "now",
+    }
 )
 
 # --- patterns -------------------------------------------------------------------------

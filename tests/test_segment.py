@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -135,18 +136,24 @@ EN_CASES = {
             "They will feel betrayed, it is just a matter of time, everyone will change.",
             "[...] North Koreans who live abroad know the truth.",
             "[...] The internet plays a major role in the defection of North Koreans.",
-            "If they use it even once, they find out everything. "
-            "”– Kim Yeon- Ri (North Korean defector)",
+            (
+                "If they use it even once, they find out everything. "
+                "”– Kim Yeon- Ri (North Korean defector)"
+            ),
         ],
     ),
     "pscore-25-quote-attribution": (
         PSCORE_25,
         [
-            "“I watched something on a CD and thought it was fun, "
-            "so I recommended it to my friend.",
+            (
+                "“I watched something on a CD and thought it was fun, "
+                "so I recommended it to my friend."
+            ),
             "My friend was watching it at his/her house when they suddenly got inspected.",
-            "They asked who the CD belonged to, and that’s how we got caught, "
-            "my friend’s family and mine as well.” – Kim Bo Ram",
+            (
+                "They asked who the CD belonged to, and that’s how we got caught, "
+                "my friend’s family and mine as well.” – Kim Bo Ram"
+            ),
         ],
     ),
     "titles": (
@@ -320,7 +327,7 @@ def test_en_never_cuts_inside_a_token(text: str) -> None:
 @given(paragraphs)
 def test_ja_cuts_only_at_terminators_or_line_breaks(text: str) -> None:
     spans = split_ja(text)
-    for s, nxt in zip(spans, spans[1:]):
+    for s, nxt in itertools.pairwise(spans):
         gap = text[s.end : nxt.start]
         ends = s.text[-1] in JA_TERMINATORS + CLOSERS
         assert ends or any(c in LINE_BREAKS for c in gap), (text, s)

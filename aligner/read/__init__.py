@@ -17,8 +17,10 @@ TEXT_SUFFIX = ".txt"
 
 @dataclass(frozen=True, slots=True)
 class ReadFailure:
-    """A file that was skipped: `source` is its path, `reason` says why (without the path)."""
+    """A file that was skipped: `doc` names it as a Document would, `source` is its path,
+    `reason` says why (without the path)."""
 
+    doc: str
     source: str
     reason: str
 
@@ -89,4 +91,4 @@ def _read_each(found: list[tuple[Path, str]]) -> Iterator[Document | ReadFailure
             yield read_text(path, doc_id)
         except InputError as err:
             # The readers' messages start with the path; ReadFailure keeps it apart.
-            yield ReadFailure(source=str(path), reason=str(err).removeprefix(f"{path}: "))
+            yield ReadFailure(doc=doc_id, source=str(path), reason=str(err).removeprefix(f"{path}: "))

@@ -1,0 +1,59 @@
+"""The command line: `aligner build` writes the corpus folder; errors are one line and exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from aligner.cli import app
+from tests.conftest import SEEDS
+
+runner = CliRunner()
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_build_on_the_seeds_writes_every_file(tmp_path: Path):
+    out = tmp_path / "corpus"
+    result = runner.invoke(app, ["build", str(SEEDS), "-o", str(out), "--cache", str(tmp_path / "emb.sqlite")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "report.json",
+    ]
+    paragraphs = _jsonl(out / "paragraphs.jsonl")
+    assert paragraphs and all(r["doc"] == "pscore_internet_nk.txt" for r in paragraphs)
+    assert {"doc", "ja_blocks", "en_blocks", "ja", "en", "score"} <= set(paragraphs[0])
+    pairs = _jsonl(out / "pairs.jsonl")
+    assert pairs and {"doc", "ja", "en", "score", "ja_blocks", "en_blocks", "ja_spans", "en_spans"} <= set(pairs[0])
+    assert all(r["reason"] for r in _jsonl(out / "rejected.jsonl"))
+    report = json.loads((out / "report.json").read_text())
+    rfa = next(d for d in report["documents"] if d["doc"] == "rfa_unregistered_laptops.txt")
+    assert rfa["paragraph_pairs"] == 0 and "no Japanese" in rfa["note"]
+    assert report["totals"]["paragraph_pairs"] == len(paragraphs)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["embedder"] == "use-multilingual-v3"
+    assert {Path(i["path"]).name for i in manifest["inputs"]} == {"pscore_internet_nk.txt", "rfa_unregistered_laptops.txt"}
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert "paragraph.skip=" in manifest["signature"]
+    # the cache was filled: a second run gives the same corpus
+    again = tmp_path / "again"
+    result = runner.invoke(app, ["build", str(SEEDS), "-o", str(again), "--cache", str(tmp_path / "emb.sqlite")])
+    assert result.exit_code == 0
+    assert (again / "pairs.jsonl").read_text() == (out / "pairs.jsonl").read_text()
+
+
+def test_missing_input_is_one_line_and_exit_1(tmp_path: Path):
+    result = runner.invoke(app, ["build", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "out"), "--no-cache"])
+    assert result.exit_code == 1
+    assert "nope.txt" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_model_is_one_line_and_exit_1(tmp_path: Path):
+    result = runner.invoke(app, ["build", str(SEEDS), "-o", str(tmp_path / "out"), "--model", "bogus", "--no-cache"])
+    assert result.exit_code == 1
+    assert "unknown model 'bogus'" in result.output

@@ -1,0 +1,116 @@
+"""The main job end to end: the seeds against their gold, and documents that yield nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aligner.config import BuildConfig
+from aligner.evaluate import normalize_text
+from aligner.pipeline import align_document, build
+from aligner.read import read_documents
+from tests.conftest import SEEDS, shared_path
+
+PSCORE = "pscore_internet_nk.txt"
+RFA = "rfa_unregistered_laptops.txt"
+
+
+@pytest.fixture(scope="module")
+def seeds_corpus(embedder):
+    return build([SEEDS], BuildConfig(), embedder=embedder)
+
+
+def test_pscore_paragraph_pairs_are_exactly_the_gold(seeds_corpus):
+    gold_file = shared_path("eval", "dev", "interleaved", "pscore", "gold.jsonl")
+    gold = {(tuple(d["ja"]), tuple(d["en"])) for d in map(json.loads, gold_file.read_text().splitlines())}
+    kept = {(p.ja_blocks, p.en_blocks) for p in seeds_corpus.kept if p.doc == PSCORE and p.level == "paragraph"}
+    assert kept == gold
+
+
+def test_pscore_sentence_pairs_match_the_gold_text(seeds_corpus):
+    gold_file = shared_path("eval", "dev", "interleaved", "pscore", "gold_sentences.jsonl")
+    gold = {(normalize_text(d["ja"]), normalize_text(d["en"])) for d in map(json.loads, gold_file.read_text().splitlines())}
+    kept = {(normalize_text(p.ja), normalize_text(p.en)) for p in seeds_corpus.kept if p.doc == PSCORE and p.level == "sentence"}
+    assert len(gold) == 26
+    assert len(kept & gold) >= 23
+    assert len(kept & gold) / len(kept) >= 0.85
+
+
+def test_paragraph_pairs_stand_in_the_source(seeds_corpus):
+    doc = next(d for d in read_documents([SEEDS / PSCORE]))
+    text = {b.index: b.text for b in doc.blocks}
+    lang = {b.index: b.lang for b in doc.blocks}
+    for p in seeds_corpus.kept:
+        if p.doc != PSCORE:
+            continue
+        assert all(lang[b] == "ja" for b in p.ja_blocks) and all(lang[b] == "en" for b in p.en_blocks)
+        if p.level == "paragraph" and len(p.ja_blocks) == 1:
+            assert p.ja == text[p.ja_blocks[0]]
+
+
+def test_sentence_spans_point_into_their_blocks(seeds_corpus):
+    doc = next(d for d in read_documents([SEEDS / PSCORE]))
+    text = {b.index: b.text for b in doc.blocks}
+    sentences = [p for p in seeds_corpus.pairs if p.level == "sentence" and p.ja and p.en]
+    assert sentences
+    for p in sentences:
+        assert "".join(text[b][s:e] for b, s, e in p.ja_spans) == p.ja
+        assert " ".join(text[b][s:e] for b, s, e in p.en_spans) == p.en
+
+
+def test_every_block_of_the_pscore_post_is_accounted_for(seeds_corpus):
+    """Each JA and EN block is in exactly one paragraph-level record, kept or rejected."""
+    doc = next(d for d in read_documents([SEEDS / PSCORE]))
+    seen = [b for p in seeds_corpus.pairs if p.doc == PSCORE and p.level == "paragraph" for b in p.ja_blocks + p.en_blocks]
+    assert sorted(seen) == [b.index for b in doc.blocks if b.lang in ("ja", "en")]
+    assert all(p.reason for p in seeds_corpus.rejected)
+
+
+def test_english_only_article_yields_nothing_and_says_why(seeds_corpus):
+    assert not [p for p in seeds_corpus.pairs if p.doc == RFA]
+    report = next(r for r in seeds_corpus.reports if r.doc == RFA)
+    assert report.ja_blocks == 0 and report.en_blocks > 0
+    assert report.paragraph_pairs == 0 and report.sentence_pairs == 0
+    assert "no Japanese" in report.note
+
+
+@pytest.mark.parametrize(
+    "content, note",
+    [
+        ("", "the document is empty"),
+        ("\n\n  \n", "the document is empty"),
+        ("これは日本語だけの文書です。\n\n英語はありません。", "no English blocks"),
+        ("English only here.\n\nAnd here.", "no Japanese blocks"),
+        ("12345\n\nhttps://example.com/x", "no Japanese and no English blocks"),
+    ],
+)
+def test_documents_that_cannot_yield_pairs(tmp_path: Path, embedder, content: str, note: str):
+    path = tmp_path / "doc.txt"
+    path.write_text(content, encoding="utf-8")
+    doc = next(d for d in read_documents([path]))
+    pairs, report = align_document(doc, embedder)
+    assert pairs == []
+    assert note in report.note
+
+
+def test_unreadable_file_is_reported_and_others_go_on(tmp_path: Path, embedder):
+    (tmp_path / "bad.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "good.txt").write_text(
+        "猫が好きです。\n\nI like cats.\n\n今日は晴れです。\n\nIt is sunny today.", encoding="utf-8"
+    )
+    corpus = build([tmp_path], embedder=embedder)
+    by_doc = {r.doc: r for r in corpus.reports}
+    assert by_doc["bad.txt"].error and by_doc["bad.txt"].paragraph_pairs == 0
+    assert by_doc["good.txt"].paragraph_pairs == 2
+    assert {(p.ja, p.en) for p in corpus.kept if p.level == "paragraph"} == {
+        ("猫が好きです。", "I like cats."),
+        ("今日は晴れです。", "It is sunny today."),
+    }
+
+
+def test_build_is_deterministic(embedder):
+    first = build([SEEDS / PSCORE], embedder=embedder)
+    second = build([SEEDS / PSCORE], embedder=embedder)
+    assert first == second
