@@ -86,8 +86,6 @@ class BeadCoster:
         en_pos: Sequence[int] | None = None,
         ja_random: np.ndarray | None = None,
         en_random: np.ndarray | None = None,
-        ja_windows: dict[int, np.ndarray] | None = None,
-        en_windows: dict[int, np.ndarray] | None = None,
         max_merge: int = 4,
         seed: int = 0,
     ) -> None:
@@ -99,9 +97,6 @@ class BeadCoster:
         ja_random, en_random: (p, d) unit rows to draw the random pairs of the
             normalisation from (default: the segments themselves); a wider pool gives a
             steadier norm when one side has few segments.
-        ja_windows, en_windows: optional exact embeddings of merged windows, {a: (n - a + 1,
-            d) unit rows of segments i..i+a-1 encoded as one text}, used instead of the
-            weighted sum where given (worth it for a few long paragraphs).
         max_merge: the most segments one side of a bead may hold.
         seed: for the random pairs of the normalisation, so costs are deterministic.
         """
@@ -110,7 +105,6 @@ class BeadCoster:
         self.en_chars = np.concatenate(([0], np.cumsum(en_chars))).astype(np.float64)
         self._units = (np.asarray(ja_emb, dtype=np.float32), np.asarray(en_emb, dtype=np.float32))
         self._sums = (_weighted_prefix(ja_emb, ja_chars), _weighted_prefix(en_emb, en_chars))
-        self._exact = (ja_windows or {}, en_windows or {})
         self.ja_pos = None if ja_pos is None else np.asarray(ja_pos, dtype=np.float64)
         self.en_pos = None if en_pos is None else np.asarray(en_pos, dtype=np.float64)
         rng = np.random.default_rng(seed)
@@ -130,8 +124,6 @@ class BeadCoster:
         prefix = self._sums[side]
         if start is None:
             start = np.arange(max(prefix.shape[0] - a, 0))
-        if a in self._exact[side]:
-            return self._exact[side][a][start]
         x = prefix[start + a] - prefix[start]
         return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 

@@ -127,13 +127,12 @@ def align_document(doc: Document, embedder: Embedder, config: BuildConfig = Buil
 
     ja_sents = [_sentences(b, "ja") for b in ja]
     en_sents = [_sentences(b, "en") for b in en]
-    # One encode call per document: blocks, pairs of neighbouring blocks (the 2-block side
-    # of a split paragraph, encoded as one text since paragraphs are few and long), sentences.
-    ja_vec, en_vec, ja2_vec, en2_vec, ja_s_vec, en_s_vec = _encode_groups(embedder, [
+    # One encode call per document: blocks, then sentences. Merged beads are scored from
+    # these (see BeadCoster): encoding the joined text of neighbouring blocks instead changed
+    # no paragraph pair on the dev interleaved cases.
+    ja_vec, en_vec, ja_s_vec, en_s_vec = _encode_groups(embedder, [
         [b.text for b in ja],
         [b.text for b in en],
-        [_JOIN["ja"].join((x.text, y.text)) for x, y in zip(ja, ja[1:])],
-        [_JOIN["en"].join((x.text, y.text)) for x, y in zip(en, en[1:])],
         [s.text for ss in ja_sents for s in ss],
         [s.text for ss in en_sents for s in ss],
     ])
@@ -142,8 +141,7 @@ def align_document(doc: Document, embedder: Embedder, config: BuildConfig = Buil
     ja_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in ja]
     en_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in en]
     para = _align_level(doc.id, "paragraph", ja_seg, en_seg, ja_vec, en_vec, ja_vec, en_vec,
-                        config.paragraph, config.paragraph_beads, config, positions=True, texts=texts,
-                        windows=({2: ja2_vec}, {2: en2_vec}))
+                        config.paragraph, config.paragraph_beads, config, positions=True, texts=texts)
 
     # Sentence rows of each block, to pick a paragraph pair's sentences out of the doc arrays.
     ja_rows = _rows_by_block(ja, ja_sents)
@@ -229,15 +227,13 @@ def _align_level(
     positions: bool,
     texts: dict[int, str],
     random_pools: tuple[np.ndarray, np.ndarray] | None = None,
-    windows: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] = ({}, {}),
 ) -> list[Pair]:
     """Align two segment lists and turn every bead into a scored Pair (kept or rejected).
 
     `ja_pool`/`en_pool` are the candidates the margin compares against; at paragraph level
     they are the segments themselves (a bead's own rows are left out), at sentence level the
     document's sentences outside this paragraph pair. `random_pools` are the (JA, EN) rows
-    the cost's normalisation samples from (default: the segments themselves); `windows` are
-    exact embeddings of merged windows (see `BeadCoster`).
+    the cost's normalisation samples from (default: the segments themselves).
     """
     coster = BeadCoster(
         ja_vec, en_vec, [char_length(s.text) for s in ja], [char_length(s.text) for s in en],
@@ -246,7 +242,6 @@ def _align_level(
         en_pos=[s.block for s in en] if positions else None,
         ja_random=random_pools[0] if random_pools else None,
         en_random=random_pools[1] if random_pools else None,
-        ja_windows=windows[0], en_windows=windows[1],
     )
     beads = align(len(ja), len(en), coster, bead_types)
     same_pool = ja_pool is ja_vec
