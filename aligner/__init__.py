@@ -3,7 +3,8 @@
 Importing the package loads no model and touches no network.
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 from aligner.align import align, format_beads, parse_beads
 from aligner.config import BuildConfig
@@ -20,8 +21,28 @@ except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0.dev0"
 
 __all__ = [
-    "AlignerError", "BackendError", "Bead", "Block", "BuildConfig", "Corpus", "CostParams",
-    "DocReport", "Document", "Embedder", "Features", "InputError", "LengthModel", "Pair", "Span",
-    "__version__", "align", "align_document", "build", "format_beads", "get_embedder",
-    "pairs_frame", "parse_beads", "write_corpus",
+    "AlignerError",
+    "BackendError",
+    "Bead",
+    "Block",
+    "BuildConfig",
+    "Corpus",
+    "CostParams",
+    "DocReport",
+    "Document",
+    "Embedder",
+    "Features",
+    "InputError",
+    "LengthModel",
+    "Pair",
+    "Span",
+    "__version__",
+    "align",
+    "align_document",
+    "build",
+    "format_beads",
+    "get_embedder",
+    "pairs_frame",
+    "parse_beads",
+    "write_corpus",
 ]

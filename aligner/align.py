@@ -152,9 +152,7 @@ def format_beads(beads: Sequence[Bead]) -> str:
     Returns:
         The lines joined by newlines, with a final newline (empty string for no beads).
     """
-    lines = [
-        f"[{','.join(map(str, b.ja))}]:[{','.join(map(str, b.en))}]:{b.cost:.4f}" for b in beads
-    ]
+    lines = [f"[{','.join(map(str, b.ja))}]:[{','.join(map(str, b.en))}]:{b.cost:.4f}" for b in beads]
     return "".join(line + "\n" for line in lines)
 
 

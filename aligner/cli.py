@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -31,7 +30,7 @@ def _fail(e: AlignerError) -> None:
     raise typer.Exit(1)
 
 
-def _cache_option(no_cache: bool, cache: Optional[Path]) -> Optional[Path]:
+def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
     from aligner.embed import default_cache_path
 
     return None if no_cache else (cache or default_cache_path())
@@ -43,7 +42,9 @@ def build_cli(
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the corpus files."),
     model: str = typer.Option("use", "--model", help="Embedder: 'use' or 'st:NAME_OR_PATH'."),
     min_score: float = typer.Option(0.5, "--min-score", help="Reject pairs scoring below this."),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."),
+    cache: Path | None = typer.Option(
+        None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
 ) -> None:
     """Align the JA and EN paragraphs and sentences of bilingual documents into a corpus folder."""
@@ -64,5 +65,8 @@ def build_cli(
         line = f"{doc['doc']}: {doc['paragraph_pairs']} paragraph pairs, {doc['sentence_pairs']} sentence pairs"
         typer.echo(line + (f" ({doc['error'] or doc['note']})" if doc["note"] or doc["error"] else ""), err=True)
     t = report["totals"]
-    typer.echo(f"wrote {output}: {t['paragraph_pairs']} paragraph pairs, {t['sentence_pairs']} sentence pairs, "
-               f"{t['rejected']} rejected, from {t['documents']} documents", err=True)
+    typer.echo(
+        f"wrote {output}: {t['paragraph_pairs']} paragraph pairs, {t['sentence_pairs']} sentence pairs, "
+        f"{t['rejected']} rejected, from {t['documents']} documents",
+        err=True,
+    )

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aligner.cost import CostParams, LengthModel
 
 PARAGRAPH_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
 SENTENCE_BEADS: tuple[tuple[int, int], ...] = (
-    (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1),
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (1, 2),
+    (2, 1),
+    (2, 2),
+    (1, 3),
+    (3, 1),
 )
+
+
+SENTENCE_COST = CostParams(skip=0.6, merge=0.2, per_segment=True, distance_weight=0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,19 +30,17 @@ class BuildConfig:
 
     model: embedder name ("use", or "st:NAME_OR_PATH").
     min_score: pairs scoring below this are rejected with reason "low_score".
-    paragraph / sentence: bead costs of the two alignment levels. The sentence level has no
-        position prior (its segments come from one paragraph pair) and no length term:
-        inside a paragraph pair that is known to be a translation, the length of single
-        sentences varied more than it told (on the dev interleaved cases it cost 5 points of
-        sentence recall); the length z-score is still a feature of every pair.
+    paragraph / sentence: bead costs of the two alignment levels. Sentences have no
+        position prior (their segments come from one paragraph pair or two parallel
+        documents), cost per segment with a merge charge that grows with the square of the
+        extra segments (see CostParams), and a dearer skip, since sentences of translated
+        text are rarely left out.
     """
 
     model: str = "use"
     min_score: float = 0.5
     paragraph: CostParams = CostParams()
-    sentence: CostParams = field(
-        default_factory=lambda: CostParams(distance_weight=0.0, length_weight=0.0)
-    )
+    sentence: CostParams = SENTENCE_COST
     length_model: LengthModel = LengthModel()
     paragraph_beads: tuple[tuple[int, int], ...] = PARAGRAPH_BEADS
     sentence_beads: tuple[tuple[int, int], ...] = SENTENCE_BEADS
@@ -42,7 +50,7 @@ class BuildConfig:
         return json.loads(json.dumps(dataclasses.asdict(self)))
 
     def signature(self) -> str:
-        """One line naming every setting, e.g. `model=use|min_score=0.5|paragraph.skip=0.35|...`."""
+        """One line naming every setting, e.g. `model="use"|min_score=0.5|paragraph.skip=0.4|...`."""
         flat: list[str] = []
 
         def walk(prefix: str, value: object) -> None:

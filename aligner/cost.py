@@ -38,8 +38,16 @@ class CostParams:
 
     skip: cost of leaving one segment without counterpart; a 1-1 bead is preferred to two
         skips when its normalised distance is under 2 * skip.
-    merge: extra cost for each segment a bead holds beyond two, on top of `skip`: a merged
-        bead must fit better than the 1-1 bead plus a skip by at least `merge`.
+    merge: cost of each segment a bead holds beyond two. Where untranslated segments are
+        common (interleaved paragraphs) it should be about `skip`, so that absorbing a
+        neighbour never beats skipping it unless the match improves; between sentences that
+        translate each other, merges are far more common than skips and it is lower.
+    per_segment: scale a bead's fit by its size, (a + b) / 2, and charge `merge` times the
+        square of its extra segments. A summed embedding of two translated sentences is
+        closer to its counterpart than either half (noise averages out), so a 2-2 bead
+        would otherwise swallow two 1-1 beads; the square keeps 1-2 and 2-1 cheap and makes
+        2-2, 1-3 and beyond earn their place. On for sentences, off for paragraphs, where a
+        bead is one unit of evidence.
     member_floor, member_weight: each segment of a merged side must itself resemble the
         other side; a member whose cosine with it is under `member_floor` costs
         `member_weight` per unit below (an untranslated neighbour barely moves the merged
@@ -50,7 +58,8 @@ class CostParams:
     """
 
     skip: float = 0.4
-    merge: float = 0.05
+    merge: float = 0.45
+    per_segment: bool = False
     member_floor: float = 0.2
     member_weight: float = 2.0
     length_weight: float = 0.02
@@ -64,14 +73,14 @@ class BeadCoster:
     For a bead of a JA and b EN segments, each side is embedded as the length-weighted sum
     of its segments' unit embeddings (so merged beads need no new encoding), and
 
-        cost = (1 - cos) / norm + (skip + merge) * (a + b - 2)
-               + length_weight * min(|z|, clip)^2 + distance_weight * log(distance)
+        fit  = (1 - cos) / norm + length_weight * min(|z|, clip)^2
+               + distance_weight * log(distance) + member term
+        cost = fit + merge * (a + b - 2)                      (per_segment off)
+        cost = fit * (a + b) / 2 + merge * (a + b - 2)^2       (per_segment on)
 
     where norm is the mean of 1 - cos of each side against random segments of the other
     language (Vecalign's normalisation: a side that resembles everything costs more), and a
-    skip costs `skip`. Charging every extra segment a skip means that absorbing an
-    untranslated neighbour into a bead never beats leaving it out unless it makes the
-    match better.
+    skip costs `skip`.
     """
 
     def __init__(
@@ -110,12 +119,8 @@ class BeadCoster:
         rng = np.random.default_rng(seed)
         ja_random = ja_emb if ja_random is None else ja_random
         en_random = en_emb if en_random is None else en_random
-        self.ja_norm = {
-            a: _random_baseline(self.window("ja", a), en_random, rng) for a in range(1, max_merge + 1)
-        }
-        self.en_norm = {
-            b: _random_baseline(self.window("en", b), ja_random, rng) for b in range(1, max_merge + 1)
-        }
+        self.ja_norm = {a: _random_baseline(self.window("ja", a), en_random, rng) for a in range(1, max_merge + 1)}
+        self.en_norm = {b: _random_baseline(self.window("en", b), ja_random, rng) for b in range(1, max_merge + 1)}
 
     def window(self, lang: str, a: int, start: np.ndarray | None = None) -> np.ndarray:
         """(k, d) unit embeddings of the `lang` ("ja" or "en") windows of a segments starting
@@ -144,7 +149,11 @@ class BeadCoster:
         p = self.params
         if a == 0 or b == 0:
             return np.full(len(i), p.skip)
-        return self.fit(a, b, i, j) + (p.skip + p.merge) * (a + b - 2)
+        fit = self.fit(a, b, i, j)
+        if p.per_segment:
+            fit = fit * ((a + b) / 2)
+        extra = a + b - 2
+        return fit + p.merge * extra * (extra if p.per_segment else 1)
 
     def fit(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """(k,) how badly the two sides of each bead match, before any charge for merging:

@@ -76,9 +76,7 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:
-            raise BackendError(
-                "the sentence-transformers backend needs its extra: pip install 'aligner[st]'"
-            ) from e
+            raise BackendError("the sentence-transformers backend needs its extra: pip install 'aligner[st]'") from e
         try:
             self._model = SentenceTransformer(model, device=device)
         except Exception as e:  # the library raises many kinds for a bad name or folder
@@ -151,9 +149,9 @@ class CachedEmbedder:
 
 def default_cache_path() -> Path:
     """Where the embedding cache lives: $ALIGNER_CACHE, else $XDG_CACHE_HOME/aligner, else ~/.cache/aligner."""
-    root = os.environ.get("ALIGNER_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    ) / "aligner"
+    root = (
+        os.environ.get("ALIGNER_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aligner"
+    )
     return Path(root) / "embeddings.sqlite"
 
 

@@ -66,6 +66,11 @@ def _bead_counts(gold: Sequence[Bead], test: Sequence[Bead]) -> tuple[int, int, 
     return strict, lax, n
 
 
+def _linked(beads: Sequence[Bead]) -> list[Bead]:
+    """The beads with both sides non-empty."""
+    return [b for b in beads if b.ja and b.en]
+
+
 def score_beads(pairs: Iterable[tuple[Sequence[Bead], Sequence[Bead]]]) -> dict[str, float]:
     """Strict and lax precision/recall/F1 over one or more (gold, predicted) alignments.
 
@@ -79,13 +84,16 @@ def score_beads(pairs: Iterable[tuple[Sequence[Bead], Sequence[Bead]]]) -> dict[
     """
     ps = pl = pn = rs = rl = rn = 0
     for gold, test in pairs:
-        s, l, n = _bead_counts(gold, test)
-        ps, pl, pn = ps + s, pl + l, pn + n
-        both = lambda beads: [b for b in beads if b.ja and b.en]  # noqa: E731
-        s, l, n = _bead_counts(both(test), both(gold))
-        rs, rl, rn = rs + s, rl + l, rn + n
+        strict_hits, lax_hits, n = _bead_counts(gold, test)
+        ps, pl, pn = ps + strict_hits, pl + lax_hits, pn + n
+        strict_hits, lax_hits, n = _bead_counts(_linked(test), _linked(gold))
+        rs, rl, rn = rs + strict_hits, rl + lax_hits, rn + n
     strict, lax = prf(ps, pn, rs, rn), prf(pl, pn, rl, rn)
     return {
-        "precision_strict": strict.precision, "recall_strict": strict.recall, "f1_strict": strict.f1,
-        "precision_lax": lax.precision, "recall_lax": lax.recall, "f1_lax": lax.f1,
+        "precision_strict": strict.precision,
+        "recall_strict": strict.recall,
+        "f1_strict": strict.f1,
+        "precision_lax": lax.precision,
+        "recall_lax": lax.recall,
+        "f1_lax": lax.f1,
     }

@@ -14,7 +14,7 @@ from aligner.config import BuildConfig
 from aligner.cost import BeadCoster, CostParams, char_length
 from aligner.embed import Embedder, get_embedder
 from aligner.read import ReadFailure, read_documents
-from aligner.records import Bead, Block, Document, Features, Pair, Span
+from aligner.records import Block, Document, Features, Pair, Span
 from aligner.score import margin, pair_score
 from aligner.segment import split_sentences
 
@@ -100,8 +100,11 @@ def build(
     for item in docs:
         if isinstance(item, ReadFailure):
             log.warning("%s: skipped: %s", item.source, item.reason)
-            reports.append(DocReport(item.doc, item.source, "", 0, 0, 0, 0, 0, 0,
-                                     note="the file could not be read", error=item.reason))
+            reports.append(
+                DocReport(
+                    item.doc, item.source, "", 0, 0, 0, 0, 0, 0, note="the file could not be read", error=item.reason
+                )
+            )
             continue
         doc_pairs, report = align_document(item, model, config)
         pairs.extend(doc_pairs)
@@ -109,7 +112,9 @@ def build(
     return Corpus(tuple(pairs), tuple(reports))
 
 
-def align_document(doc: Document, embedder: Embedder, config: BuildConfig = BuildConfig()) -> tuple[list[Pair], DocReport]:
+def align_document(
+    doc: Document, embedder: Embedder, config: BuildConfig = BuildConfig()
+) -> tuple[list[Pair], DocReport]:
     """Align one bilingual document: paragraph pairs, then sentence pairs inside each kept one.
 
     Returns:
@@ -121,8 +126,9 @@ def align_document(doc: Document, embedder: Embedder, config: BuildConfig = Buil
     counts = dict(ja_blocks=len(ja), en_blocks=len(en), other_blocks=len(doc.blocks) - len(ja) - len(en))
     note = _nothing_to_align(doc, ja, en)
     if note:
-        report = DocReport(doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=0,
-                           sentence_pairs=0, rejected=0, note=note)
+        report = DocReport(
+            doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=0, sentence_pairs=0, rejected=0, note=note
+        )
         return [], report
 
     ja_sents = [_sentences(b, "ja") for b in ja]
@@ -130,18 +136,34 @@ def align_document(doc: Document, embedder: Embedder, config: BuildConfig = Buil
     # One encode call per document: blocks, then sentences. Merged beads are scored from
     # these (see BeadCoster): encoding the joined text of neighbouring blocks instead changed
     # no paragraph pair on the dev interleaved cases.
-    ja_vec, en_vec, ja_s_vec, en_s_vec = _encode_groups(embedder, [
-        [b.text for b in ja],
-        [b.text for b in en],
-        [s.text for ss in ja_sents for s in ss],
-        [s.text for ss in en_sents for s in ss],
-    ])
+    ja_vec, en_vec, ja_s_vec, en_s_vec = _encode_groups(
+        embedder,
+        [
+            [b.text for b in ja],
+            [b.text for b in en],
+            [s.text for ss in ja_sents for s in ss],
+            [s.text for ss in en_sents for s in ss],
+        ],
+    )
 
     texts = {b.index: b.text for b in doc.blocks}
     ja_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in ja]
     en_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in en]
-    para = _align_level(doc.id, "paragraph", ja_seg, en_seg, ja_vec, en_vec, ja_vec, en_vec,
-                        config.paragraph, config.paragraph_beads, config, positions=True, texts=texts)
+    para = _align_level(
+        doc.id,
+        "paragraph",
+        ja_seg,
+        en_seg,
+        ja_vec,
+        en_vec,
+        ja_vec,
+        en_vec,
+        config.paragraph,
+        config.paragraph_beads,
+        config,
+        positions=True,
+        texts=texts,
+    )
 
     # Sentence rows of each block, to pick a paragraph pair's sentences out of the doc arrays.
     ja_rows = _rows_by_block(ja, ja_sents)
@@ -155,17 +177,41 @@ def align_document(doc: Document, embedder: Embedder, config: BuildConfig = Buil
             continue
         jr = [r for b in p.ja_blocks for r in ja_rows[b]]
         er = [r for b in p.en_blocks for r in en_rows[b]]
-        pairs.extend(_align_level(
-            doc.id, "sentence", [flat_ja[r] for r in jr], [flat_en[r] for r in er],
-            ja_s_vec[jr], en_s_vec[er], _others(ja_s_vec, jr), _others(en_s_vec, er),
-            config.sentence, config.sentence_beads, config, positions=False, texts=texts,
-            random_pools=(ja_s_vec, en_s_vec),
-        ))
+        pairs.extend(
+            _align_level(
+                doc.id,
+                "sentence",
+                [flat_ja[r] for r in jr],
+                [flat_en[r] for r in er],
+                ja_s_vec[jr],
+                en_s_vec[er],
+                _others(ja_s_vec, jr),
+                _others(en_s_vec, er),
+                config.sentence,
+                config.sentence_beads,
+                config,
+                positions=False,
+                texts=texts,
+                random_pools=(ja_s_vec, en_s_vec),
+            )
+        )
     kept_para = sum(p.kept and p.level == "paragraph" for p in pairs)
     kept_sent = sum(p.kept and p.level == "sentence" for p in pairs)
-    note = "" if kept_para else "no paragraph pair scored high enough: the Japanese and English blocks do not translate each other"
-    report = DocReport(doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=kept_para,
-                       sentence_pairs=kept_sent, rejected=sum(not p.kept for p in pairs), note=note)
+    note = (
+        ""
+        if kept_para
+        else "no paragraph pair scored high enough: the Japanese and English blocks do not translate each other"
+    )
+    report = DocReport(
+        doc.id,
+        doc.source,
+        doc.encoding,
+        **counts,
+        paragraph_pairs=kept_para,
+        sentence_pairs=kept_sent,
+        rejected=sum(not p.kept for p in pairs),
+        note=note,
+    )
     return pairs, report
 
 
@@ -236,8 +282,12 @@ def _align_level(
     the cost's normalisation samples from (default: the segments themselves).
     """
     coster = BeadCoster(
-        ja_vec, en_vec, [char_length(s.text) for s in ja], [char_length(s.text) for s in en],
-        params=params, length_model=config.length_model,
+        ja_vec,
+        en_vec,
+        [char_length(s.text) for s in ja],
+        [char_length(s.text) for s in en],
+        params=params,
+        length_model=config.length_model,
         ja_pos=[s.block for s in ja] if positions else None,
         en_pos=[s.block for s in en] if positions else None,
         ja_random=random_pools[0] if random_pools else None,
@@ -289,14 +339,29 @@ def _spans(segs: list[_Segment]) -> tuple[tuple[int, int, int], ...]:
     return tuple(tuple(x) for x in out)  # type: ignore[misc]
 
 
-def _pair(doc_id: str, level: str, ja: list[_Segment], en: list[_Segment], texts: dict[int, str],
-          feats: Features | None, score: float, kept: bool, reason: str) -> Pair:
+def _pair(
+    doc_id: str,
+    level: str,
+    ja: list[_Segment],
+    en: list[_Segment],
+    texts: dict[int, str],
+    feats: Features | None,
+    score: float,
+    kept: bool,
+    reason: str,
+) -> Pair:
     ja_spans, en_spans = _spans(ja), _spans(en)
     return Pair(
-        doc=doc_id, level=level, ja=_side_text(ja_spans, "ja", texts), en=_side_text(en_spans, "en", texts),
+        doc=doc_id,
+        level=level,
+        ja=_side_text(ja_spans, "ja", texts),
+        en=_side_text(en_spans, "en", texts),
         ja_blocks=tuple(b for b, _, _ in ja_spans),
         en_blocks=tuple(b for b, _, _ in en_spans),
         ja_spans=ja_spans if level == "sentence" else (),
         en_spans=en_spans if level == "sentence" else (),
-        features=feats, score=score, kept=kept, reason=reason,
+        features=feats,
+        score=score,
+        kept=kept,
+        reason=reason,
     )

@@ -7,8 +7,9 @@ import math
 import numpy as np
 
 
-
-def margin(cos: float, ja_vec: np.ndarray, en_vec: np.ndarray, ja_pool: np.ndarray, en_pool: np.ndarray, k: int = 4) -> float:
+def margin(
+    cos: float, ja_vec: np.ndarray, en_vec: np.ndarray, ja_pool: np.ndarray, en_pool: np.ndarray, k: int = 4
+) -> float:
     """LASER's margin in difference form: cos minus the mean similarity of each side to its
     k nearest candidates on the other side (the pair's own segments excluded by the caller).
 
@@ -18,11 +19,12 @@ def margin(cos: float, ja_vec: np.ndarray, en_vec: np.ndarray, ja_pool: np.ndarr
         ja_pool: (p, d) other JA candidates for the EN side; en_pool: (q, d) other EN
             candidates for the JA side. An empty pool contributes 0.
     """
+
     def knn(vec: np.ndarray, pool: np.ndarray) -> float:
         if pool.shape[0] == 0:
             return 0.0
         sims = pool @ vec
-        top = np.sort(sims)[-min(k, sims.size):]
+        top = np.sort(sims)[-min(k, sims.size) :]
         return float(np.mean(top))
 
     return cos - 0.5 * (knn(ja_vec, en_pool) + knn(en_vec, ja_pool))

@@ -73,35 +73,170 @@ EMOTE_MAX = 4  # longest content of an emote bracket such as （笑） kept afte
 # Abbreviations (lowercase, without the final period) that never end a sentence.
 NONFINAL_ABBREVIATIONS = frozenset(
     {
-        "mr", "mrs", "ms", "mx", "messrs", "mme", "mlle", "dr", "prof", "rev", "fr", "hon", "gen",
-        "gov", "sen", "rep", "pres", "capt", "cmdr", "adm", "maj", "lt", "col", "sgt", "cpl", "pvt",
-        "supt", "insp", "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "ca", "jan", "feb", "mar",
-        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "messrs",
+        "mme",
+        "mlle",
+        "dr",
+        "prof",
+        "rev",
+        "fr",
+        "hon",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "lt",
+        "col",
+        "sgt",
+        "cpl",
+        "pvt",
+        "supt",
+        "insp",
+        "vs",
+        "v",
+        "e.g",
+        "i.e",
+        "cf",
+        "viz",
+        "approx",
+        "ca",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
     }
 )
 # Abbreviations that stand before a number: `No. 5`, `p. 45`, `Fig. 3`.
 NUMBER_ABBREVIATIONS = frozenset(
     {
-        "no", "nos", "p", "pp", "vol", "vols", "fig", "figs", "eq", "ch", "sec", "art", "op",
-        "para", "nr",
+        "no",
+        "nos",
+        "p",
+        "pp",
+        "vol",
+        "vols",
+        "fig",
+        "figs",
+        "eq",
+        "ch",
+        "sec",
+        "art",
+        "op",
+        "para",
+        "nr",
     }
 )
 # Abbreviations that often end a sentence too; dotted acronyms (U.S., J.K.) behave the same.
 FINAL_ABBREVIATIONS = frozenset(
     {
-        "etc", "inc", "ltd", "co", "corp", "llc", "plc", "bros", "jr", "sr", "st", "ave", "blvd",
-        "rd", "dept", "univ", "assn", "est", "al", "ft", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "llc",
+        "plc",
+        "bros",
+        "jr",
+        "sr",
+        "st",
+        "ave",
+        "blvd",
+        "rd",
+        "dept",
+        "univ",
+        "assn",
+        "est",
+        "al",
+        "ft",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
     }
 )
 # Words that commonly open an English sentence: after an abbreviation of the FINAL kind, or
 # an initial, one of them means the abbreviation ended the sentence.
 SENTENCE_STARTERS = frozenset(
     {
-        "the", "a", "an", "this", "that", "these", "those", "there", "here", "it", "its", "he",
-        "she", "they", "we", "i", "you", "his", "her", "their", "our", "my", "your", "what", "when",
-        "where", "why", "how", "who", "which", "if", "in", "on", "at", "for", "as", "after",
-        "before", "but", "and", "so", "then", "however", "also", "while", "although", "because",
-        "since", "some", "many", "most", "all", "one", "no", "not", "yes", "today", "now",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "which",
+        "if",
+        "in",
+        "on",
+        "at",
+        "for",
+        "as",
+        "after",
+        "before",
+        "but",
+        "and",
+        "so",
+        "then",
+        "however",
+        "also",
+        "while",
+        "although",
+        "because",
+        "since",
+        "some",
+        "many",
+        "most",
+        "all",
+        "one",
+        "no",
+        "not",
+        "yes",
+        "today",
+        "now",
     }
 )
 
@@ -129,9 +264,7 @@ def _attribution_pattern(excluded: str) -> re.Pattern[str]:
     dash = rf"(?:--|[{DASHES}]|-(?={_HSPACE}))"
     body = rf"[^{LINE_BREAKS}{excluded}]"
     last = rf"[^\s{excluded}.!?。！？｡]"
-    return re.compile(
-        rf"{_HSPACE}*{dash}{body}{{0,{ATTRIBUTION_MAX - 1}}}{last}{_HSPACE}*(?=[{LINE_BREAKS}]|$)"
-    )
+    return re.compile(rf"{_HSPACE}*{dash}{body}{{0,{ATTRIBUTION_MAX - 1}}}{last}{_HSPACE}*(?=[{LINE_BREAKS}]|$)")
 
 
 _JA_END = _end_pattern(JA_TERMINATORS)
@@ -296,10 +429,7 @@ def _glued_ascii(text: str, start: int, term_end: int) -> bool:
     if after.isascii() and (after.isalnum() or (after != "" and after in _GLUED_ASCII)):
         return True
     before = text[start - 1] if start > 0 else ""
-    return (
-        before.isascii() and before.isalnum() and after != "" and not after.isspace()
-        and after not in CLOSERS
-    )
+    return before.isascii() and before.isalnum() and after != "" and not after.isspace() and after not in CLOSERS
 
 
 # --- English helpers ------------------------------------------------------------------
@@ -317,7 +447,10 @@ def _opens_sentence(text: str, pos: int) -> bool:
 def _starts_sentence(ch: str) -> bool:
     """Whether `ch` can open an English sentence after a terminator and a space."""
     return (
-        ch.isupper() or ch.isdigit() or ch in OPENERS or ch in "$£€¥"
+        ch.isupper()
+        or ch.isdigit()
+        or ch in OPENERS
+        or ch in "$£€¥"
         or (ch.isalpha() and not ch.islower())  # kana, kanji and other uncased scripts
     )
 

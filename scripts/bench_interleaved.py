@@ -39,8 +39,11 @@ def main() -> int:
         return 2
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_interleaved_"))
     t0 = time.time()
-    subprocess.run([sys.executable, "-m", "aligner", "build", str(args.eval), "-o", str(out), *args.extra],
-                   check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "aligner", "build", str(args.eval), "-o", str(out), *args.extra],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.time() - t0
 
     paragraphs = defaultdict(set)
@@ -66,10 +69,14 @@ def main() -> int:
         print(line)
     para = prf(totals[0], totals[1], totals[0], totals[2])
     sent = prf(s_totals[0], s_totals[1], s_totals[0], s_totals[2])
-    print(f"\nparagraph pairs (micro): P {para.precision:.4f} R {para.recall:.4f} F1 {para.f1:.4f} "
-          f"({para.true_positives} right of {para.predicted} predicted, {para.gold} gold)")
-    print(f"sentence beads (micro):  P {sent.precision:.4f} R {sent.recall:.4f} F1 {sent.f1:.4f} "
-          f"({sent.true_positives} of {sent.gold} gold found, {sent.predicted} predicted)")
+    print(
+        f"\nparagraph pairs (micro): P {para.precision:.4f} R {para.recall:.4f} F1 {para.f1:.4f} "
+        f"({para.true_positives} right of {para.predicted} predicted, {para.gold} gold)"
+    )
+    print(
+        f"sentence beads (micro):  P {sent.precision:.4f} R {sent.recall:.4f} F1 {sent.f1:.4f} "
+        f"({sent.true_positives} of {sent.gold} gold found, {sent.predicted} predicted)"
+    )
     print(f"wall time of aligner build: {seconds:.1f} s; corpus in {out}")
     return 0
 

@@ -31,7 +31,7 @@ def matrix_cost(sim: np.ndarray, skip: float = 0.5, merge: float = 0.1):
 def oracle(n: int, m: int, cost, types) -> float:
     """The cheapest total cost by plain recursion (small inputs only)."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(i: int, j: int) -> float:
         if i == 0 and j == 0:
             return 0.0

@@ -22,7 +22,11 @@ def test_build_on_the_seeds_writes_every_file(tmp_path: Path):
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(out), "--cache", str(tmp_path / "emb.sqlite")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "report.json",
+        "manifest.json",
+        "pairs.jsonl",
+        "paragraphs.jsonl",
+        "rejected.jsonl",
+        "report.json",
     ]
     paragraphs = _jsonl(out / "paragraphs.jsonl")
     assert paragraphs and all(r["doc"] == "pscore_internet_nk.txt" for r in paragraphs)
@@ -36,7 +40,10 @@ def test_build_on_the_seeds_writes_every_file(tmp_path: Path):
     assert report["totals"]["paragraph_pairs"] == len(paragraphs)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["embedder"] == "use-multilingual-v3"
-    assert {Path(i["path"]).name for i in manifest["inputs"]} == {"pscore_internet_nk.txt", "rfa_unregistered_laptops.txt"}
+    assert {Path(i["path"]).name for i in manifest["inputs"]} == {
+        "pscore_internet_nk.txt",
+        "rfa_unregistered_laptops.txt",
+    }
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert "paragraph.skip=" in manifest["signature"]
     # the cache was filled: a second run gives the same corpus

@@ -15,8 +15,12 @@ def beads(*pairs) -> list[Bead]:
 
 def scores(p_strict, r_strict, f_strict, p_lax, r_lax, f_lax) -> dict[str, float]:
     return {
-        "precision_strict": p_strict, "recall_strict": r_strict, "f1_strict": f_strict,
-        "precision_lax": p_lax, "recall_lax": r_lax, "f1_lax": f_lax,
+        "precision_strict": p_strict,
+        "recall_strict": r_strict,
+        "f1_strict": f_strict,
+        "precision_lax": p_lax,
+        "recall_lax": r_lax,
+        "f1_lax": f_lax,
     }
 
 
@@ -37,6 +41,11 @@ CASES = {
     "merged, lax only": (
         [(beads(([0], [0]), ([1], [1])), beads(([0, 1], [0, 1])))],
         scores(0.0, 0.0, 0.0, 1.0, 1.0, 1.0),
+    ),
+    # lax through the second JA segment of a merged bead: P lax 1/2, R lax 1/2
+    "overlap on a later segment": (
+        [(beads(([0], [0]), ([1], [1])), beads(([0, 1], [1]), ([], [0])))],
+        scores(0.0, 0.0, 0.0, 0.5, 0.5, 0.5),
     ),
     # beads empty on both sides are ignored; a predicted null bead is not counted for recall
     "empty bead ignored": (

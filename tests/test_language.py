@@ -20,8 +20,11 @@ CASES = [
     ("『愛の不時着』韓ドラ通の北朝鮮兵士 キム・ジュモク", "ja", 1.0),
     ("『愛の不時着』で話題・北朝鮮のインターネット事情とは?-PSCORE [ENG]", "ja", 0.8647),
     ("Red Star OSというソフトウェア", "ja", 0.7143),  # 9 kana vs 9 / 2.5
-    ("例えば、Red Star OSというソフトウェアは、北朝鮮で作成されたノート型パソコンに"
-     "インストールされています。", "ja", 0.9227),  # 36 kana + 7 kanji = 43 vs 9 / 2.5
+    (
+        "例えば、Red Star OSというソフトウェアは、北朝鮮で作成されたノート型パソコンにインストールされています。",
+        "ja",
+        0.9227,
+    ),  # 36 kana + 7 kanji = 43 vs 9 / 2.5
     # URLs and e-mail addresses are not letters
     ("▶︎\u00a0http://pscore.org/home-ja/", "other", 1.0),
     ("https://example.com/a", "other", 1.0),

@@ -31,8 +31,14 @@ def test_pscore_paragraph_pairs_are_exactly_the_gold(seeds_corpus):
 
 def test_pscore_sentence_pairs_match_the_gold_text(seeds_corpus):
     gold_file = shared_path("eval", "dev", "interleaved", "pscore", "gold_sentences.jsonl")
-    gold = {(normalize_text(d["ja"]), normalize_text(d["en"])) for d in map(json.loads, gold_file.read_text().splitlines())}
-    kept = {(normalize_text(p.ja), normalize_text(p.en)) for p in seeds_corpus.kept if p.doc == PSCORE and p.level == "sentence"}
+    gold = {
+        (normalize_text(d["ja"]), normalize_text(d["en"])) for d in map(json.loads, gold_file.read_text().splitlines())
+    }
+    kept = {
+        (normalize_text(p.ja), normalize_text(p.en))
+        for p in seeds_corpus.kept
+        if p.doc == PSCORE and p.level == "sentence"
+    }
     assert len(gold) == 26
     assert len(kept & gold) >= 23
     assert len(kept & gold) / len(kept) >= 0.85
@@ -63,7 +69,9 @@ def test_sentence_spans_point_into_their_blocks(seeds_corpus):
 def test_every_block_of_the_pscore_post_is_accounted_for(seeds_corpus):
     """Each JA and EN block is in exactly one paragraph-level record, kept or rejected."""
     doc = next(d for d in read_documents([SEEDS / PSCORE]))
-    seen = [b for p in seeds_corpus.pairs if p.doc == PSCORE and p.level == "paragraph" for b in p.ja_blocks + p.en_blocks]
+    seen = [
+        b for p in seeds_corpus.pairs if p.doc == PSCORE and p.level == "paragraph" for b in p.ja_blocks + p.en_blocks
+    ]
     assert sorted(seen) == [b.index for b in doc.blocks if b.lang in ("ja", "en")]
     assert all(p.reason for p in seeds_corpus.rejected)
 

@@ -100,6 +100,7 @@ def test_decode_rejects_a_bom_followed_by_garbage() -> None:
 
 # --- split_blocks --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "blocks"),
     [
@@ -141,6 +142,7 @@ def test_split_blocks_agrees_with_the_naive_split(text: str) -> None:
 
 
 # --- read_text -----------------------------------------------------------------------------
+
 
 def test_read_text_fills_blocks(tmp_path: Path) -> None:
     path = tmp_path / "doc.txt"
@@ -185,8 +187,20 @@ def test_seed_paragraphs_match_the_eval_readme(seed: Document) -> None:
 
 @pytest.mark.parametrize(
     ("index", "lang"),
-    [(0, "ja"), (1, "en"), (2, "en"), (3, "en"), (4, "ja"), (5, "en"), (11, "ja"),
-     (18, "ja"), (19, "en"), (26, "ja"), (27, "en"), (28, "other")],
+    [
+        (0, "ja"),
+        (1, "en"),
+        (2, "en"),
+        (3, "en"),
+        (4, "ja"),
+        (5, "en"),
+        (11, "ja"),
+        (18, "ja"),
+        (19, "en"),
+        (26, "ja"),
+        (27, "en"),
+        (28, "other"),
+    ],
 )
 def test_seed_languages(seed: Document, index: int, lang: str) -> None:
     assert seed.blocks[index].lang == lang
@@ -210,6 +224,7 @@ def test_gold_paragraphs_have_the_language_of_their_side(case: Path) -> None:
 
 # --- find_inputs and read_documents ---------------------------------------------------------
 
+
 def _tree(root: Path, files: dict[str, bytes]) -> Path:
     for name, data in files.items():
         path = root / name
@@ -219,10 +234,18 @@ def _tree(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def test_find_inputs_walks_folders_in_order(tmp_path: Path) -> None:
-    root = _tree(tmp_path / "corpus", {
-        "b.txt": b"b", "a/z.txt": b"z", "a/deeper/y.TXT": b"y", "a.txt": b"a",
-        "notes.md": b"no", ".hidden/x.txt": b"no", "a/.x.txt": b"no",
-    })
+    root = _tree(
+        tmp_path / "corpus",
+        {
+            "b.txt": b"b",
+            "a/z.txt": b"z",
+            "a/deeper/y.TXT": b"y",
+            "a.txt": b"a",
+            "notes.md": b"no",
+            ".hidden/x.txt": b"no",
+            "a/.x.txt": b"no",
+        },
+    )
     (root / "dir.txt").mkdir()  # a folder named like a text file is not a file
     found = find_inputs([root])
     assert [doc_id for _, doc_id in found] == ["a.txt", "a/deeper/y.TXT", "a/z.txt", "b.txt"]
@@ -251,12 +274,15 @@ def test_find_inputs_rejects_a_folder_without_text(tmp_path: Path) -> None:
 
 
 def test_read_documents_skips_a_bad_file_and_reads_the_others(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {
-        "a.txt": "はじめに\n\nIntro".encode("euc_jp"),
-        "b.txt": UNDECODABLE,
-        "c.txt": b"",
-        "d.txt": SAMPLE.encode("utf-16"),
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "a.txt": "はじめに\n\nIntro".encode("euc_jp"),
+            "b.txt": UNDECODABLE,
+            "c.txt": b"",
+            "d.txt": SAMPLE.encode("utf-16"),
+        },
+    )
     a, failure, c, d = read_documents([root])
     assert isinstance(a, Document) and isinstance(c, Document) and isinstance(d, Document)
     assert isinstance(failure, ReadFailure)

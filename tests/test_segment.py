@@ -26,9 +26,7 @@ DEV = SHARED / "eval" / "dev"
 
 # Paragraphs 4, 5, 6, 13, 14, 22 and 25 (from 0) of seeds/pscore_internet_nk.txt.
 PSCORE_4 = "A. 基本的には使えません。政府が利用を厳しく統制しているためです。"
-PSCORE_5 = (
-    "A. Basically, it is not allowed. This is because the government strictly controls its use."
-)
+PSCORE_5 = "A. Basically, it is not allowed. This is because the government strictly controls its use."
 PSCORE_6 = (
     "携帯電話やインターネットを使えば、世界中の情報が得られます。"
     "北朝鮮では国内で承認されていない海外コンテンツや技術はすべて違法であり、"
@@ -136,19 +134,13 @@ EN_CASES = {
             "They will feel betrayed, it is just a matter of time, everyone will change.",
             "[...] North Koreans who live abroad know the truth.",
             "[...] The internet plays a major role in the defection of North Koreans.",
-            (
-                "If they use it even once, they find out everything. "
-                "”– Kim Yeon- Ri (North Korean defector)"
-            ),
+            ("If they use it even once, they find out everything. ”– Kim Yeon- Ri (North Korean defector)"),
         ],
     ),
     "pscore-25-quote-attribution": (
         PSCORE_25,
         [
-            (
-                "“I watched something on a CD and thought it was fun, "
-                "so I recommended it to my friend."
-            ),
+            ("“I watched something on a CD and thought it was fun, so I recommended it to my friend."),
             "My friend was watching it at his/her house when they suddenly got inspected.",
             (
                 "They asked who the CD belonged to, and that’s how we got caught, "
@@ -284,11 +276,41 @@ def test_ja_rules_differ_from_en() -> None:
 
 SPECIAL = list("。！？｡.!?…「」『』（）()[]“”\"'’–—-ー、,:; \u3000\u00a0\n\r\t")
 LETTERS = list("aAbBcCxXyZiI159あいうアイウ漢字한")
-TOKENS = SPECIAL + LETTERS + [
-    "Mr.", "U.S.", "e.g.", "etc.", "No.", "p.", "3.5", "example.com", "[...]", "[…]",
-    " – ", "”–", "（笑）", "(笑)", "。」", "！？", "?!", "...", "A. ", "The ", "It ", "と", "って",
-    "Yahoo!", ":)", "- ", "• ", "1. ", "\n- ",
-]
+TOKENS = (
+    SPECIAL
+    + LETTERS
+    + [
+        "Mr.",
+        "U.S.",
+        "e.g.",
+        "etc.",
+        "No.",
+        "p.",
+        "3.5",
+        "example.com",
+        "[...]",
+        "[…]",
+        " – ",
+        "”–",
+        "（笑）",
+        "(笑)",
+        "。」",
+        "！？",
+        "?!",
+        "...",
+        "A. ",
+        "The ",
+        "It ",
+        "と",
+        "って",
+        "Yahoo!",
+        ":)",
+        "- ",
+        "• ",
+        "1. ",
+        "\n- ",
+    ]
+)
 paragraphs = st.one_of(
     st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
     st.text(alphabet=st.sampled_from(SPECIAL + LETTERS), max_size=60),
@@ -343,11 +365,7 @@ def read_paragraphs(path: Path) -> list[str]:
 
 def reproduces(paragraph: str, spans: list[Span], gold: str) -> bool:
     """Whether `gold` is one span or the paragraph text running over consecutive spans."""
-    return any(
-        paragraph[first.start : last.end] == gold
-        for i, first in enumerate(spans)
-        for last in spans[i:]
-    )
+    return any(paragraph[first.start : last.end] == gold for i, first in enumerate(spans) for last in spans[i:])
 
 
 def test_pscore_gold_sentences_are_unions_of_ours() -> None:
@@ -371,8 +389,13 @@ def test_pscore_literals_match_the_seed() -> None:
         pytest.skip(f"../shared/eval not found: {case}")
     paragraphs = read_paragraphs(case)
     literals = {
-        4: PSCORE_4, 5: PSCORE_5, 6: PSCORE_6, 13: PSCORE_13,
-        14: PSCORE_14, 22: PSCORE_22, 25: PSCORE_25,
+        4: PSCORE_4,
+        5: PSCORE_5,
+        6: PSCORE_6,
+        13: PSCORE_13,
+        14: PSCORE_14,
+        22: PSCORE_22,
+        25: PSCORE_25,
     }
     assert {i: paragraphs[i] for i in literals} == literals
 

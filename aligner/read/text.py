@@ -64,7 +64,7 @@ def _from_bom(data: bytes) -> tuple[str, str] | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             # utf-8-sig drops the mark itself; the others are given the bytes after it.
-            body = data if encoding == "utf-8-sig" else data[len(bom):]
+            body = data if encoding == "utf-8-sig" else data[len(bom) :]
             text = _strict(body, encoding)
             return (text, encoding) if text is not None else None
     return None
