@@ -9,11 +9,15 @@ import numpy as np
 
 from aligner.records import Bead
 
-BeadCost = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
-"""`cost(a, b, i, j)`: for int arrays `i`, `j` of equal length k, the (k,) float costs of the
-beads that cover JA segments `i:i+a` and EN segments `j:j+b`."""
+BlockCost = Callable[[int, int, int, int, int, int], np.ndarray]
+"""`cost(a, b, i0, i1, j0, j1)`: the (i1 - i0, j1 - j0) float costs of the beads that cover JA
+segments i:i+a and EN segments j:j+b, for every start i in [i0, i1) and j in [j0, j1); inf
+where a bead is impossible. Costs come a block at a time so that they can be computed with
+matrix products instead of one call per cell."""
 
 BEADS_DEFAULT: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2))
+
+_ROWS_PER_BLOCK = 64
 
 
 def full_band(n_ja: int, n_en: int) -> tuple[np.ndarray, np.ndarray]:
@@ -35,7 +39,7 @@ def _check_band(n_ja: int, n_en: int, lo: np.ndarray, hi: np.ndarray) -> None:
 def align(
     n_ja: int,
     n_en: int,
-    bead_cost: BeadCost,
+    bead_cost: BlockCost,
     bead_types: Sequence[tuple[int, int]] = BEADS_DEFAULT,
     band: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Bead]:
@@ -43,7 +47,7 @@ def align(
 
     Args:
         n_ja, n_en: number of JA and EN segments.
-        bead_cost: vectorised cost of a bead type at many start cells (see `BeadCost`).
+        bead_cost: block costs of a bead shape (see `BlockCost`).
         bead_types: allowed (a, b) bead shapes; a zero side is allowed only as (0, 1) or (1, 0)
             (a skip of one segment), other shapes need a >= 1 and b >= 1.
         band: optional (lo, hi) inclusive bounds of the EN position j allowed at each JA
@@ -71,39 +75,78 @@ def align(
 
     recent: dict[int, np.ndarray] = {}  # D rows still reachable by some bead shape
     back: list[np.ndarray] = []  # per row, the bead type that reached each cell (-1: none)
-    for i in range(n_ja + 1):
-        js = np.arange(lo[i], hi[i] + 1)
-        best = np.full(js.shape, np.inf)
-        arg = np.full(js.shape, -1, dtype=np.int8)
-        if i == 0:
-            best[0] = 0.0
-        for t, a, b in steps:
-            if i - a < 0:
-                continue
-            prev, plo, phi = recent[i - a], lo[i - a], hi[i - a]
-            pj = js - b
-            ok = (pj >= plo) & (pj <= phi)
-            if not ok.any():
-                continue
-            cells = np.flatnonzero(ok)
-            base = prev[pj[cells] - plo]
-            reach = np.isfinite(base)
-            cells, base = cells[reach], base[reach]
-            if cells.size == 0:
-                continue
-            cand = base + bead_cost(a, b, np.full(cells.size, i - a), pj[cells])
-            better = cand < best[cells]
-            best[cells[better]] = cand[better]
-            arg[cells[better]] = t
-        if skip_en >= 0 and js.size > 1:
-            best, arg = _relax_skips(best, arg, bead_cost(0, 1, np.full(js.size - 1, i), js[:-1]), skip_en)
-        recent[i] = best
-        recent.pop(i - max_a, None)
-        back.append(arg)
+    for r0 in range(0, n_ja + 1, _ROWS_PER_BLOCK):
+        r1 = min(r0 + _ROWS_PER_BLOCK, n_ja + 1)
+        blocks = _cost_blocks(bead_cost, steps, skip_en, types, lo, hi, r0, r1, n_ja, n_en)
+        for i in range(r0, r1):
+            best, arg = _relax_row(i, lo, hi, recent, steps, blocks)
+            if skip_en >= 0 and best.size > 1:
+                skips, s0, c0 = blocks[skip_en]
+                row = skips[i - s0, lo[i] - c0 : hi[i] - c0]
+                best, arg = _relax_skips(best, arg, row, skip_en)
+            recent[i] = best
+            recent.pop(i - max_a, None)
+            back.append(arg)
 
     if not np.isfinite(recent[n_ja][n_en - lo[n_ja]]):
         raise ValueError("no alignment path inside the band: widen it")
     return _backtrack(back, lo, types, bead_cost, n_ja, n_en)
+
+
+def _cost_blocks(
+    bead_cost: BlockCost,
+    steps: list[tuple[int, int, int]],
+    skip_en: int,
+    types: list[tuple[int, int]],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    r0: int,
+    r1: int,
+    n_ja: int,
+    n_en: int,
+) -> dict[int, tuple[np.ndarray, int, int]]:
+    """The costs every row in [r0, r1) will read, one block per bead type: (block, i0, j0)."""
+    blocks = {}
+    col_lo, col_hi = int(lo[r0:r1].min()), int(hi[r0:r1].max())
+    for t, a, b in steps:
+        i0, i1 = max(r0 - a, 0), min(r1 - a, n_ja - a + 1)
+        j0, j1 = max(col_lo - b, 0), min(col_hi - b + 1, n_en - b + 1)
+        if i1 > i0 and j1 > j0:
+            blocks[t] = (np.asarray(bead_cost(a, b, i0, i1, j0, j1), dtype=np.float64), i0, j0)
+    if skip_en >= 0 and col_hi > col_lo:
+        blocks[skip_en] = (np.asarray(bead_cost(0, 1, r0, r1, col_lo, col_hi), dtype=np.float64), r0, col_lo)
+    return blocks
+
+
+def _relax_row(
+    i: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    recent: dict[int, np.ndarray],
+    steps: list[tuple[int, int, int]],
+    blocks: dict[int, tuple[np.ndarray, int, int]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Best cost of reaching each cell of row i by a bead with a JA side, and its type."""
+    width = int(hi[i] - lo[i] + 1)
+    best = np.full(width, np.inf)
+    arg = np.full(width, -1, dtype=np.int8)
+    if i == 0:
+        best[0] = 0.0
+    for t, a, b in steps:
+        if i - a < 0 or t not in blocks:
+            continue
+        block, i0, c0 = blocks[t]
+        prev, plo, phi = recent[i - a], lo[i - a], hi[i - a]
+        # bead ends (i, j) for j in [j_lo, j_hi]: it starts at (i - a, j - b) inside row i - a
+        j_lo, j_hi = max(int(lo[i]), int(plo) + b), min(int(hi[i]), int(phi) + b, c0 + block.shape[1] - 1 + b)
+        if j_lo > j_hi:
+            continue
+        cand = prev[j_lo - b - plo : j_hi - b - plo + 1] + block[i - a - i0, j_lo - b - c0 : j_hi - b - c0 + 1]
+        seg = slice(j_lo - lo[i], j_hi - lo[i] + 1)
+        better = cand < best[seg]
+        best[seg] = np.where(better, cand, best[seg])
+        arg[seg][better] = t
+    return best, arg
 
 
 def _relax_skips(best: np.ndarray, arg: np.ndarray, skip: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +168,7 @@ def _backtrack(
     back: list[np.ndarray],
     lo: np.ndarray,
     types: list[tuple[int, int]],
-    bead_cost: BeadCost,
+    bead_cost: BlockCost,
     n_ja: int,
     n_en: int,
 ) -> list[Bead]:
@@ -136,7 +179,7 @@ def _backtrack(
         if t < 0:
             raise ValueError(f"broken back-pointer at ({i}, {j})")
         a, b = types[t]
-        cost = float(bead_cost(a, b, np.array([i - a]), np.array([j - b]))[0])
+        cost = float(bead_cost(a, b, i - a, i - a + 1, j - b, j - b + 1)[0, 0])
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), cost))
         i, j = i - a, j - b
     beads.reverse()

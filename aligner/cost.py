@@ -109,104 +109,165 @@ class BeadCoster:
         max_merge: the most segments one side of a bead may hold.
         seed: for the random pairs of the normalisation, so costs are deterministic.
         """
-        self.params, self.length_model = params, length_model
-        self.ja_chars = np.concatenate(([0], np.cumsum(ja_chars))).astype(np.float64)
-        self.en_chars = np.concatenate(([0], np.cumsum(en_chars))).astype(np.float64)
+        self.params, self.length_model, self.max_merge = params, length_model, max_merge
         self._units = (np.asarray(ja_emb, dtype=np.float32), np.asarray(en_emb, dtype=np.float32))
-        self._sums = (_weighted_prefix(ja_emb, ja_chars), _weighted_prefix(en_emb, en_chars))
+        self._weights = (_length_weights(ja_chars), _length_weights(en_chars))
+        self._chars = (_prefix(ja_chars), _prefix(en_chars))
         self.ja_pos = None if ja_pos is None else np.asarray(ja_pos, dtype=np.float64)
         self.en_pos = None if en_pos is None else np.asarray(en_pos, dtype=np.float64)
+        self._norms = tuple(_window_norms(u, w, max_merge) for u, w in zip(self._units, self._weights))
         rng = np.random.default_rng(seed)
-        ja_random = ja_emb if ja_random is None else ja_random
-        en_random = en_emb if en_random is None else en_random
-        self.ja_norm = {a: _random_baseline(self.window("ja", a), en_random, rng) for a in range(1, max_merge + 1)}
-        self.en_norm = {b: _random_baseline(self.window("en", b), ja_random, rng) for b in range(1, max_merge + 1)}
+        pools = (self._units[0] if ja_random is None else ja_random, self._units[1] if en_random is None else en_random)
+        self.ja_norm = _random_baseline(self._units[0], self._weights[0], self._norms[0], pools[1], rng)
+        self.en_norm = _random_baseline(self._units[1], self._weights[1], self._norms[1], pools[0], rng)
+        self._cache: tuple[int, int, int, int, np.ndarray] | None = None
 
     def window(self, lang: str, a: int, start: np.ndarray | None = None) -> np.ndarray:
         """(k, d) unit embeddings of the `lang` ("ja" or "en") windows of a segments starting
-        at `start` (all windows if None)."""
+        at `start` (all windows if None): the length-weighted sum of their unit rows."""
         side = 0 if lang == "ja" else 1
-        prefix = self._sums[side]
+        units, weights = self._units[side], self._weights[side]
         if start is None:
-            start = np.arange(max(prefix.shape[0] - a, 0))
-        x = prefix[start + a] - prefix[start]
-        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+            start = np.arange(max(units.shape[0] - a + 1, 0))
+        rows = np.asarray(start)[:, None] + np.arange(a)[None, :]
+        x = np.einsum("kad,ka->kd", units[rows], weights[rows])
+        return (x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
     def cosine(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """(k,) cosines between JA windows i:i+a and EN windows j:j+b."""
-        x = self.window("ja", a, i)
-        y = self.window("en", b, j)
-        return np.einsum("kd,kd->k", x, y)
+        return np.einsum("kd,kd->k", self.window("ja", a, i), self.window("en", b, j))
 
     def length_z(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """(k,) length z-scores of the beads."""
-        ja = self.ja_chars[i + a] - self.ja_chars[i]
-        en = self.en_chars[j + b] - self.en_chars[j]
-        return self.length_model.z(ja, en)
-
-    def __call__(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """The `align.BeadCost` of beads (a, b) starting at JA i and EN j: (k,) floats."""
-        p = self.params
-        if a == 0 or b == 0:
-            return np.full(len(i), p.skip)
-        fit = self.fit(a, b, i, j)
-        if p.per_segment:
-            fit = fit * ((a + b) / 2)
-        extra = a + b - 2
-        return fit + p.merge * extra * (extra if p.per_segment else 1)
+        ja, en = self._chars
+        return self.length_model.z(ja[np.asarray(i) + a] - ja[i], en[np.asarray(j) + b] - en[j])
 
     def fit(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """(k,) how badly the two sides of each bead match, before any charge for merging:
-        normalised embedding distance, length term and position prior (inf where a merged
-        side is interrupted by the other language). A 1-1 bead is worth keeping when this is
-        under 2 * skip."""
-        p = self.params
-        x, y = self.window("ja", a, i), self.window("en", b, j)
-        cos = np.einsum("kd,kd->k", x, y)
-        norm = 0.5 * (self.ja_norm[a][i] + self.en_norm[b][j])
-        cost = (1.0 - cos) / np.maximum(norm, 1e-6)
-        if a > 1 or b > 1:
-            weakest = np.minimum(self._weakest_member(0, a, i, y), self._weakest_member(1, b, j, x))
-            cost += p.member_weight * np.maximum(0.0, p.member_floor - weakest)
-        z = np.minimum(np.abs(self.length_z(a, b, i, j)), p.length_clip)
-        cost += p.length_weight * z * z
-        if self.ja_pos is not None and self.en_pos is not None:
-            if p.distance_weight:
-                cost += p.distance_weight * np.log(self._distance(a, b, i, j))
-            cost[self._interrupted(a, b, i, j)] = np.inf
-        return cost
+        """(k,) how badly the two sides of each bead (a, b) starting at (i[k], j[k]) match,
+        before any charge for its size: see `fit_block`."""
+        return np.array([self.fit_block(a, b, int(x), int(x) + 1, int(y), int(y) + 1)[0, 0] for x, y in zip(i, j)])
 
-    def _weakest_member(self, side: int, a: int, start: np.ndarray, other: np.ndarray) -> np.ndarray:
-        """(k,) the lowest cosine between one segment of a side's window and the other side."""
-        units = self._units[side]
-        out = np.full(len(start), np.inf)
-        if a > 1:
-            for t in range(a):
-                out = np.minimum(out, np.einsum("kd,kd->k", units[start + t], other))
+    def __call__(self, a: int, b: int, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
+        """The `align.BlockCost`: (i1 - i0, j1 - j0) costs of beads (a, b) starting in the block."""
+        p = self.params
+        if a == 0 or b == 0:
+            return np.full((i1 - i0, j1 - j0), p.skip)
+        fit = self.fit_block(a, b, i0, i1, j0, j1)
+        extra = a + b - 2
+        if p.per_segment:
+            return fit * ((a + b) / 2) + p.merge * extra * extra
+        return fit + p.merge * extra
+
+    def fit_block(self, a: int, b: int, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
+        """(i1 - i0, j1 - j0) fits of beads (a, b), a, b >= 1, starting at JA i and EN j:
+        normalised embedding distance, member term, length term and position prior; inf
+        where the bead runs past the end of a side or a merged side is interrupted by the
+        other language. A 1-1 bead is worth keeping when this is under 2 * skip."""
+        p = self.params
+        out = np.full((i1 - i0, j1 - j0), np.inf)
+        (n, m), (w_ja, w_en) = (len(u) for u in self._units), self._weights
+        vi1, vj1 = min(i1, n - a + 1), min(j1, m - b + 1)
+        if vi1 <= i0 or vj1 <= j0:
+            return out
+        # dot[r, c] = JA row i0 + r . EN row j0 + c over the rows and columns the windows touch;
+        # a window's cosine is a weighted sum of these, so no window is ever embedded.
+        dot = self._dots(i0, vi1 + a - 1, j0, vj1 + b - 1)
+        en_sums = _sliding(dot * w_en[j0 : vj1 + b - 1][None, :], b, axis=1)  # (rows, C)
+        num = _sliding(en_sums * w_ja[i0 : vi1 + a - 1][:, None], a, axis=0)  # (R, C)
+        nx, ny = self._norms[0][a][i0:vi1], self._norms[1][b][j0:vj1]
+        cos = num / np.maximum(nx[:, None] * ny[None, :], 1e-12)
+        norm = 0.5 * (self.ja_norm[a][i0:vi1][:, None] + self.en_norm[b][j0:vj1][None, :])
+        fit = (1.0 - cos) / np.maximum(norm, 1e-6)
+        if a > 1 or b > 1:
+            weakest = np.full(fit.shape, np.inf)
+            rows = vi1 - i0
+            for t in range(a if a > 1 else 0):  # each JA member against the EN window
+                weakest = np.minimum(weakest, en_sums[t : t + rows] / np.maximum(ny[None, :], 1e-12))
+            if b > 1:  # each EN member against the JA window
+                ja_sums = _sliding(dot * w_ja[i0 : vi1 + a - 1][:, None], a, axis=0)
+                cols = vj1 - j0
+                for u in range(b):
+                    weakest = np.minimum(weakest, ja_sums[:, u : u + cols] / np.maximum(nx[:, None], 1e-12))
+            fit += p.member_weight * np.maximum(0.0, p.member_floor - weakest)
+        if p.length_weight:
+            ja_c, en_c = self._chars
+            z = self.length_model.z(
+                (ja_c[i0 + a : vi1 + a] - ja_c[i0:vi1])[:, None], (en_c[j0 + b : vj1 + b] - en_c[j0:vj1])[None, :]
+            )
+            fit += p.length_weight * np.minimum(np.abs(z), p.length_clip) ** 2
+        if self.ja_pos is not None and self.en_pos is not None:
+            fit += self._position_terms(a, b, i0, vi1, j0, vj1)
+        out[: vi1 - i0, : vj1 - j0] = fit
         return out
 
-    def _interrupted(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """(k,) True where a merged side has a block of the other language inside it: one
-        paragraph split in two stays contiguous, so such a bead is not a split paragraph."""
+    def _position_terms(self, a: int, b: int, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
+        """distance_weight * log(paragraphs between the sides), and inf where a merged side
+        holds a block of the other language: one paragraph split in two stays contiguous."""
         assert self.ja_pos is not None and self.en_pos is not None
-        inside_ja = np.searchsorted(self.en_pos, self.ja_pos[i + a - 1]) - np.searchsorted(self.en_pos, self.ja_pos[i])
-        inside_en = np.searchsorted(self.ja_pos, self.en_pos[j + b - 1]) - np.searchsorted(self.ja_pos, self.en_pos[j])
-        return (inside_ja > 0) | (inside_en > 0)
+        ja_first, ja_last = self.ja_pos[i0:i1], self.ja_pos[i0 + a - 1 : i1 + a - 1]
+        en_first, en_last = self.en_pos[j0:j1], self.en_pos[j0 + b - 1 : j1 + b - 1]
+        gap = np.maximum(en_first[None, :] - ja_last[:, None], ja_first[:, None] - en_last[None, :])
+        terms = self.params.distance_weight * np.log(np.maximum(gap, 1.0))
+        inside_ja = np.searchsorted(self.en_pos, ja_last) - np.searchsorted(self.en_pos, ja_first)
+        inside_en = np.searchsorted(self.ja_pos, en_last) - np.searchsorted(self.ja_pos, en_first)
+        terms[(inside_ja[:, None] > 0) | (inside_en[None, :] > 0)] = np.inf
+        return terms
 
-    def _distance(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Paragraphs between the nearest blocks of the two sides (1 when adjacent)."""
-        assert self.ja_pos is not None and self.en_pos is not None
-        ja_first, ja_last = self.ja_pos[i], self.ja_pos[i + a - 1]
-        en_first, en_last = self.en_pos[j], self.en_pos[j + b - 1]
-        gap = np.maximum(en_first - ja_last, ja_first - en_last)
-        return np.maximum(gap, 1.0)
+    def _dots(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+        """(r1 - r0, c1 - c0) float64 dot products of JA rows r0:r1 with EN rows c0:c1.
+
+        The last product is kept with some margin, since the DP asks for overlapping blocks
+        of every bead shape over the same rows."""
+        if self._cache is not None:
+            cr0, cr1, cc0, cc1, block = self._cache
+            if cr0 <= r0 and r1 <= cr1 and cc0 <= c0 and c1 <= cc1:
+                return block[r0 - cr0 : r1 - cr0, c0 - cc0 : c1 - cc0]
+        ja, en = self._units
+        m = self.max_merge
+        cr0, cr1 = max(r0 - m, 0), min(r1 + m, len(ja))
+        cc0, cc1 = max(c0 - m, 0), min(c1 + m, len(en))
+        block = (ja[cr0:cr1] @ en[cc0:cc1].T).astype(np.float64)
+        self._cache = (cr0, cr1, cc0, cc1, block)
+        return block[r0 - cr0 : r1 - cr0, c0 - cc0 : c1 - cc0]
 
 
-def _weighted_prefix(emb: np.ndarray, chars: Sequence[int]) -> np.ndarray:
-    """(n + 1, d) running sums of embeddings weighted by sqrt of their length."""
-    w = np.sqrt(np.asarray(chars, dtype=np.float64) + 1.0)[:, None]
-    out = np.zeros((emb.shape[0] + 1, emb.shape[1]), dtype=np.float64)
-    np.cumsum(emb * w, axis=0, out=out[1:])
+def _prefix(chars: Sequence[int]) -> np.ndarray:
+    return np.concatenate(([0.0], np.cumsum(np.asarray(chars, dtype=np.float64))))
+
+
+def _length_weights(chars: Sequence[int]) -> np.ndarray:
+    """Weight of a segment in a merged window: sqrt of its length, so a long sentence counts
+    more than a short one without drowning it."""
+    return np.sqrt(np.asarray(chars, dtype=np.float64) + 1.0)
+
+
+def _sliding(x: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Sums of k consecutive entries along `axis` (length shrinks by k - 1)."""
+    if k == 1:
+        return x
+    c = np.cumsum(x, axis=axis)
+    zero = np.zeros_like(np.take(c, [0], axis=axis))
+    c = np.concatenate((zero, c), axis=axis)
+    n = x.shape[axis]
+    return np.take(c, np.arange(k, n + 1), axis=axis) - np.take(c, np.arange(0, n - k + 1), axis=axis)
+
+
+def _window_norms(units: np.ndarray, weights: np.ndarray, max_merge: int) -> dict[int, np.ndarray]:
+    """{a: (n - a + 1,) norms of the length-weighted sums of a consecutive unit rows}, from
+    the dot products of near neighbours only."""
+    n = units.shape[0]
+    near = {k: np.einsum("kd,kd->k", units[:-k], units[k:]).astype(np.float64) for k in range(1, min(max_merge, n))}
+    out = {}
+    for a in range(1, max_merge + 1):
+        count = max(n - a + 1, 0)
+        if count == 0:
+            out[a] = np.zeros(0)
+            continue
+        sq = _sliding(weights**2, a, axis=0)[:count]
+        for k in range(1, a):
+            for t in range(a - k):
+                sq = sq + 2.0 * weights[t : t + count] * weights[t + k : t + k + count] * near[k][t : t + count]
+        out[a] = np.sqrt(np.maximum(sq, 1e-24))
     return out
 
 
@@ -216,11 +277,25 @@ RANDOM_DISTANCE_PRIOR = 0.92
 PRIOR_WEIGHT = 8
 
 
-def _random_baseline(x: np.ndarray, other: np.ndarray, rng: np.random.Generator, k: int = 64) -> np.ndarray:
-    """(n,) mean of 1 - cos between each row of x and up to k random rows of `other`,
-    shrunk towards RANDOM_DISTANCE_PRIOR so that a short document gets a sane norm."""
-    if x.shape[0] == 0:
-        return np.ones(0)
-    sample = other[rng.choice(other.shape[0], size=min(k, other.shape[0]), replace=False)]
-    total = np.sum(1.0 - x @ sample.T, axis=1) + PRIOR_WEIGHT * RANDOM_DISTANCE_PRIOR
-    return total / (sample.shape[0] + PRIOR_WEIGHT)
+def _random_baseline(
+    units: np.ndarray,
+    weights: np.ndarray,
+    norms: dict[int, np.ndarray],
+    other: np.ndarray,
+    rng: np.random.Generator,
+    k: int = 64,
+) -> dict[int, np.ndarray]:
+    """{a: (n - a + 1,) mean of 1 - cos between each a-window and up to k random rows of
+    `other`}, shrunk towards RANDOM_DISTANCE_PRIOR so that a short document gets a sane norm."""
+    other = np.asarray(other, dtype=np.float32)
+    size = min(k, other.shape[0])
+    sample = other[rng.choice(other.shape[0], size=size, replace=False)] if size else other[:0]
+    proj = (units @ sample.T).astype(np.float64) * weights[:, None]  # (n, size)
+    out = {}
+    for a, norm in norms.items():
+        if norm.size == 0:
+            out[a] = np.ones(0)
+            continue
+        cos = _sliding(proj, a, axis=0)[: norm.size] / norm[:, None]
+        out[a] = (np.sum(1.0 - cos, axis=1) + PRIOR_WEIGHT * RANDOM_DISTANCE_PRIOR) / (size + PRIOR_WEIGHT)
+    return out

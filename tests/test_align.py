@@ -17,12 +17,13 @@ def matrix_cost(sim: np.ndarray, skip: float = 0.5, merge: float = 0.1):
     """A bead cost from a (n, m) matrix of 1-1 costs: a merged bead costs the mean of its
     cells times its size plus `merge` per extra segment."""
 
-    def cost(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    def cost(a: int, b: int, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         if a == 0 or b == 0:
-            return np.full(len(i), skip)
-        out = np.empty(len(i))
-        for k, (ii, jj) in enumerate(zip(i, j)):
-            out[k] = sim[ii : ii + a, jj : jj + b].mean() * (a + b) / 2 + merge * (a + b - 2)
+            return np.full((i1 - i0, j1 - j0), skip)
+        out = np.full((i1 - i0, j1 - j0), np.inf)
+        for ii in range(i0, min(i1, sim.shape[0] - a + 1)):
+            for jj in range(j0, min(j1, sim.shape[1] - b + 1)):
+                out[ii - i0, jj - j0] = sim[ii : ii + a, jj : jj + b].mean() * (a + b) / 2 + merge * (a + b - 2)
         return out
 
     return cost
@@ -38,7 +39,7 @@ def oracle(n: int, m: int, cost, types) -> float:
         out = np.inf
         for a, b in types:
             if i - a >= 0 and j - b >= 0:
-                out = min(out, best(i - a, j - b) + float(cost(a, b, np.array([i - a]), np.array([j - b]))[0]))
+                out = min(out, best(i - a, j - b) + float(cost(a, b, i - a, i - a + 1, j - b, j - b + 1)[0, 0]))
         return out
 
     return best(n, m)

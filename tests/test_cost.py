@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner.cost import BeadCoster, CostParams, LengthModel, char_length
 
@@ -20,6 +22,11 @@ def coster(ja, en, ja_chars=None, en_chars=None, **kw) -> BeadCoster:
     ja, en = np.asarray(ja, dtype=np.float32), np.asarray(en, dtype=np.float32)
     kw.setdefault("length_model", FLAT)
     return BeadCoster(ja, en, ja_chars or [10] * len(ja), en_chars or [10] * len(en), **kw)
+
+
+def costs(c: BeadCoster, a: int, b: int, i, j) -> np.ndarray:
+    """The costs of single beads (a, b) at each (i[k], j[k]), through the block interface."""
+    return np.array([c(a, b, int(x), int(x) + 1, int(y), int(y) + 1)[0, 0] for x, y in zip(i, j)])
 
 
 def at(k: int) -> np.ndarray:
@@ -73,7 +80,7 @@ def test_char_length(text, expected):
 )
 def test_one_to_one_cost(en, expected):
     c = coster([E0], en)
-    assert c(1, 1, at(0), at(0))[0] == pytest.approx(expected, abs=1e-6)
+    assert costs(c, 1, 1, at(0), at(0))[0] == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -93,12 +100,12 @@ def test_length_term(ja_chars, en_chars, expected):
 @pytest.mark.parametrize("a, b", [(1, 0), (0, 1)])
 def test_skip_costs_skip(a, b, skip):
     c = coster(unit_rows(3), unit_rows(3, seed=1), params=CostParams(skip=skip))
-    assert c(a, b, np.arange(3), np.arange(3)).tolist() == [skip] * 3
+    assert costs(c, a, b, np.arange(3), np.arange(3)).tolist() == [skip] * 3
 
 
 def test_identical_cheaper_than_orthogonal():
     c = coster([E0], [E0, E1])
-    same, orthogonal = c(1, 1, at(0), at(0))[0], c(1, 1, at(0), at(1))[0]
+    same, orthogonal = costs(c, 1, 1, at(0), at(0))[0], costs(c, 1, 1, at(0), at(1))[0]
     assert same < orthogonal
 
 
@@ -121,7 +128,50 @@ def test_identical_cheaper_than_orthogonal():
 def test_merge_charged_per_extra_segment(params, a, b, expected):
     c = coster(unit_rows(4), unit_rows(4, seed=1), params=params)
     i, j = np.array([0, 1]), np.array([1, 0])
-    np.testing.assert_allclose(c(a, b, i, j) - c.fit(a, b, i, j), expected, atol=1e-9)
+    np.testing.assert_allclose(costs(c, a, b, i, j) - c.fit(a, b, i, j), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "a, b, scale, charge",
+    [(1, 1, 1.0, 0.0), (1, 2, 1.5, 0.2), (2, 2, 2.0, 0.8), (3, 1, 2.0, 0.8), (2, 3, 2.5, 1.8)],
+)
+def test_per_segment_scales_fit_and_squares_the_merge_charge(a, b, scale, charge):
+    c = coster(unit_rows(5), unit_rows(5, seed=1), params=CostParams(merge=0.2, per_segment=True))
+    i, j = np.array([0, 1]), np.array([1, 0])
+    np.testing.assert_allclose(costs(c, a, b, i, j), c.fit(a, b, i, j) * scale + charge, atol=1e-9)
+
+
+def naive_fit(c: BeadCoster, a: int, b: int, i: int, j: int) -> float:
+    """The fit of one bead from its definition, with explicit window embeddings."""
+    p = c.params
+    x, y = c.window("ja", a, at(i))[0], c.window("en", b, at(j))[0]
+    fit = (1 - float(x @ y)) / (0.5 * (c.ja_norm[a][i] + c.en_norm[b][j]))
+    if a > 1 or b > 1:
+        members = [float(c.window("ja", 1, at(i + t))[0] @ y) for t in range(a)] if a > 1 else []
+        members += [float(c.window("en", 1, at(j + u))[0] @ x) for u in range(b)] if b > 1 else []
+        fit += p.member_weight * max(0.0, p.member_floor - min(members))
+    z = float(c.length_z(a, b, at(i), at(j))[0])
+    return fit + p.length_weight * min(abs(z), p.length_clip) ** 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 9), st.integers(2, 9))
+def test_fit_block_matches_the_definition(seed, n, m):
+    rng = np.random.default_rng(seed)
+    c = coster(
+        unit_rows(n, seed=seed),
+        unit_rows(m, seed=seed + 1),
+        list(rng.integers(1, 60, n)),
+        list(rng.integers(1, 120, m)),
+    )
+    for a, b in [(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 2)]:
+        block = c.fit_block(a, b, 0, n, 0, m)
+        for i in range(n):
+            for j in range(m):
+                if i + a > n or j + b > m:
+                    assert block[i, j] == np.inf
+                else:
+                    assert block[i, j] == pytest.approx(naive_fit(c, a, b, i, j), abs=1e-5)
 
 
 def test_window_is_length_weighted_unit_sum():
@@ -201,6 +251,6 @@ def test_same_seed_same_costs():
     other = coster(ja, en, en_random=pool, ja_random=pool, seed=4)
     i, j = np.array([0, 1, 2, 3]), np.array([0, 2, 1, 3])
     for a, b in [(1, 1), (1, 2), (2, 1), (2, 2)]:
-        np.testing.assert_array_equal(first(a, b, i, j), again(a, b, i, j))
+        np.testing.assert_array_equal(costs(first, a, b, i, j), costs(again, a, b, i, j))
     # a pool wider than the 64 sampled rows makes the seed matter
-    assert not np.array_equal(first(1, 1, i, j), other(1, 1, i, j))
+    assert not np.array_equal(costs(first, 1, 1, i, j), costs(other, 1, 1, i, j))
