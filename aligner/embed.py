@@ -87,7 +87,11 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Texts -> (n, d) float32 unit rows."""
         if len(texts) == 0:
-            dim = self._model.get_sentence_embedding_dimension() or 0
+            # renamed in sentence-transformers 5; older releases have only the long name
+            dimension = (
+                getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+            )
+            dim = dimension() or 0
             return np.zeros((0, dim), dtype=np.float32)
         out = self._model.encode(
             list(texts), batch_size=self._batch_size, convert_to_numpy=True, show_progress_bar=False

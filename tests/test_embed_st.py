@@ -144,13 +144,8 @@ def test_encode_of_nothing(st_embedder):
     assert x.shape == (0, DIM) and x.dtype == np.float32
 
 
-@pytest.mark.xfail(
-    hasattr(st.SentenceTransformer, "get_embedding_dimension"),
-    reason="embed.py calls get_sentence_embedding_dimension(), renamed get_embedding_dimension() "
-    "in sentence-transformers 5.x/6.x (FutureWarning; the old name is to be removed)",
-    strict=True,
-)
 def test_encode_of_nothing_uses_no_deprecated_call(st_embedder):
+    # get_sentence_embedding_dimension() warns from sentence-transformers 5 on, and is to go
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         warnings.simplefilter("error", DeprecationWarning)
