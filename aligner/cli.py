@@ -70,3 +70,94 @@ def build_cli(
         f"{t['rejected']} rejected, from {t['documents']} documents",
         err=True,
     )
+
+
+@app.command("align")
+def align_cli(
+    ja_file: Path = typer.Argument(..., help="Japanese side: one segment per line."),
+    en_file: Path = typer.Argument(..., help="English side: one segment per line."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of to standard output."),
+    split: bool = typer.Option(False, "--split", help="Inputs are raw text: split paragraphs into sentences first."),
+    fmt: str = typer.Option("beads", "--format", help="beads ([0]:[0]:0.1234 lines), jsonl or tsv."),
+    model: str = typer.Option("use", "--model", help="Embedder: 'use' or 'st:NAME_OR_PATH'."),
+    cache: Path | None = typer.Option(
+        None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+) -> None:
+    """Align two documents that translate each other into beads covering every segment once."""
+    from aligner.bitext import align_texts
+    from aligner.config import SENTENCE_COST
+    from aligner.embed import get_embedder
+    from aligner.export import FORMATS, atomic_write, format_aligned
+
+    try:
+        if fmt not in FORMATS:
+            raise AlignerError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+        ja, en = _segments(ja_file, "ja", split), _segments(en_file, "en", split)
+        embedder = get_embedder(model, cache=_cache_option(no_cache, cache))
+        beads = align_texts(ja, en, embedder)
+    except AlignerError as e:
+        _fail(e)
+        return
+    text = format_aligned(beads, ja, en, fmt, SENTENCE_COST)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with atomic_write(output) as f:
+            f.write(text)
+        typer.echo(f"wrote {output}: {len(beads)} beads for {len(ja)} JA and {len(en)} EN segments", err=True)
+
+
+def _segments(path: Path, lang: str, split: bool) -> list[str]:
+    """The segments of one side: its lines, or with --split its sentences, paragraph by paragraph."""
+    from aligner.read import read_lines, split_blocks
+    from aligner.segment import split_sentences
+
+    lines = read_lines(path)
+    if not split:
+        return lines
+    text = "\n".join(lines)
+    return [s.text for start, end in split_blocks(text) for s in split_sentences(text[start:end], lang)]
+
+
+@app.command("eval")
+def eval_cli(
+    files: list[Path] = typer.Argument(..., help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Also write the JSON here."),
+) -> None:
+    """Strict and lax precision/recall/F1 of predicted beads against gold, as Vecalign's score.py."""
+    import json
+
+    from aligner.evaluate import score_beads
+    from aligner.export.files import write_json
+
+    try:
+        if len(files) % 2:
+            raise AlignerError(f"eval takes GOLD PRED pairs; got {len(files)} files (an odd number)")
+        pairs = [(_beads(g), _beads(p)) for g, p in zip(files[::2], files[1::2])]
+    except AlignerError as e:
+        _fail(e)
+        return
+    result = {
+        "total": score_beads(pairs),
+        "files": [
+            {"gold": str(g), "pred": str(p), **score_beads([pair])}
+            for g, p, pair in zip(files[::2], files[1::2], pairs)
+        ],
+    }
+    typer.echo(json.dumps(result, indent=2))
+    if output is not None:
+        write_json(output, result)
+
+
+def _beads(path: Path):
+    """The beads of a file in Vecalign's format; a malformed line is an error naming it."""
+    from aligner.align import parse_beads
+    from aligner.errors import InputError
+    from aligner.read import read_lines
+
+    try:
+        return parse_beads("\n".join(read_lines(path)), str(path))
+    except ValueError as e:
+        raise InputError(str(e)) from e

@@ -66,6 +66,19 @@ class CostParams:
     length_clip: float = 4.0
     distance_weight: float = 0.1
 
+    def size_scale(self, a: int, b: int) -> float:
+        """What a bead's fit is multiplied by: its size (a + b) / 2 when per_segment, else 1."""
+        return (a + b) / 2 if self.per_segment else 1.0
+
+    def size_charge(self, a: int, b: int) -> float:
+        """What a bead pays for holding more than two segments (see `merge`, `per_segment`)."""
+        extra = a + b - 2
+        return self.merge * extra * (extra if self.per_segment else 1)
+
+    def fit_of(self, a: int, b: int, cost: float) -> float:
+        """The fit behind a bead's cost (the inverse of `BeadCoster.__call__`), for scoring."""
+        return (cost - self.size_charge(a, b)) / self.size_scale(a, b)
+
 
 class BeadCoster:
     """Cost of any bead over two embedded segment sequences, vectorised for `align.align`.
@@ -152,11 +165,7 @@ class BeadCoster:
         p = self.params
         if a == 0 or b == 0:
             return np.full((i1 - i0, j1 - j0), p.skip)
-        fit = self.fit_block(a, b, i0, i1, j0, j1)
-        extra = a + b - 2
-        if p.per_segment:
-            return fit * ((a + b) / 2) + p.merge * extra * extra
-        return fit + p.merge * extra
+        return self.fit_block(a, b, i0, i1, j0, j1) * p.size_scale(a, b) + p.size_charge(a, b)
 
     def fit_block(self, a: int, b: int, i0: int, i1: int, j0: int, j1: int) -> np.ndarray:
         """(i1 - i0, j1 - j0) fits of beads (a, b), a, b >= 1, starting at JA i and EN j:

@@ -77,8 +77,11 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:
             raise BackendError("the sentence-transformers backend needs its extra: pip install 'aligner[st]'") from e
+        # A folder on disk is loaded without asking any hub (a hub name would retry for minutes
+        # on a machine without network before failing).
+        local = Path(model).expanduser().exists()
         try:
-            self._model = SentenceTransformer(model, device=device)
+            self._model = SentenceTransformer(model, device=device, local_files_only=local)
         except Exception as e:  # the library raises many kinds for a bad name or folder
             raise BackendError(f"cannot load sentence-transformers model {model!r}: {e}") from e
         self.name = f"st:{model}"

@@ -14,6 +14,10 @@ ALPHABET_WEIGHT = 1 / 2.5
 # Below this many letters the script shares say little: confidence is scaled by letters / 4.
 SHORT_LETTERS = 4
 
+JOINER = {"ja": "", "en": " "}
+"""How two segments of a language are joined into one text: Japanese puts no space
+between sentences, English one."""
+
 # URLs and e-mail addresses are Latin letters that say nothing about the language of the
 # text around them. Matching stops at the first non-ASCII character so that a URL glued to
 # Japanese text (`詳しくはhttps://example.com/をご覧ください`) leaves the Japanese in place.

@@ -13,6 +13,7 @@ from aligner.align import align
 from aligner.config import BuildConfig
 from aligner.cost import BeadCoster, CostParams, char_length
 from aligner.embed import Embedder, get_embedder
+from aligner.language import JOINER
 from aligner.read import ReadFailure, read_documents
 from aligner.records import Block, Document, Features, Pair, Span
 from aligner.score import margin, pair_score
@@ -215,9 +216,6 @@ def align_document(
     return pairs, report
 
 
-_JOIN = {"ja": "", "en": " "}
-
-
 def _encode_groups(embedder: Embedder, groups: list[list[str]]) -> list[np.ndarray]:
     """Encode several lists of texts in one call; returns one (len(group), d) array each."""
     vecs = embedder.encode([t for g in groups for t in g])
@@ -325,7 +323,7 @@ def _align_level(
 def _side_text(spans: tuple[tuple[int, int, int], ...], lang: str, texts: dict[int, str]) -> str:
     """The source text a side covers: one substring per block touched, joined without a
     space in Japanese and with one in English."""
-    return _JOIN[lang].join(texts[b][start:end] for b, start, end in spans)
+    return JOINER[lang].join(texts[b][start:end] for b, start, end in spans)
 
 
 def _spans(segs: list[_Segment]) -> tuple[tuple[int, int, int], ...]:

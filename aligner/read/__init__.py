@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
-from aligner.read.text import decode, read_text, split_blocks
+from aligner.read.text import decode, read_lines, read_text, split_blocks
 from aligner.records import Document
 
-__all__ = ["ReadFailure", "decode", "find_inputs", "read_documents", "read_text", "split_blocks"]
+__all__ = ["ReadFailure", "decode", "find_inputs", "read_documents", "read_lines", "read_text", "split_blocks"]
 
 TEXT_SUFFIX = ".txt"
 

@@ -198,3 +198,38 @@ def _block(index: int, text: str, start: int, end: int) -> Block:
     body = text[start:end]
     lang, confidence = detect_language(body)
     return Block(index=index, text=body, start=start, end=end, lang=lang, confidence=confidence)
+
+
+def read_lines(path: Path) -> list[str]:
+    """Read a file of one segment per line (the input of sentence alignment).
+
+    UTF-8 (with or without a byte order mark), UTF-16/32 with a mark, cp932 and EUC-JP are
+    accepted; a final newline does not make an extra segment; blank lines are kept, so that
+    line numbers and segment indices agree.
+
+    Raises:
+        InputError: the file cannot be read, or it is not text in those encodings; the
+            message names the file and the line of the first byte that is not UTF-8.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read the file: {e.strerror or e}") from e
+    found = _from_bom(data)
+    if found is None:
+        text = _strict(data, "utf-8")
+        found = (text, "utf-8") if text is not None else _from_japanese_legacy(data)
+    if found is None:
+        try:
+            decoded = data.decode("utf-8")
+            bad = _DEBRIS.search(decoded.replace("\x00", "\x01"))
+            at = bad.start() if bad else len(decoded)
+            where, what = decoded[:at].count("\n") + 1, "binary or control characters"
+        except UnicodeDecodeError as e:
+            where, what = data[: e.start].count(b"\n") + 1, f"byte 0x{data[e.start]:02x}, not UTF-8"
+        raise InputError(f"{path}:{where}: {what}; re-encode the file as UTF-8 (one segment per line)")
+    text = found[0].removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
