@@ -15,10 +15,12 @@ _SPACE = re.compile(r"\s+")
 class LengthModel:
     """Gaussian over log((EN chars + 1) / (JA chars + 1)), characters counted without spaces.
 
-    Fitted by `scripts/fit_length.py` on 1-1 beads of human-aligned JA/EN text.
+    Fitted by `scripts/fit_length.py` on the 2,149 gold pairs of the dev interleaved and
+    sentence cases (WMT news, conversation, social media and Bible verses): EN runs about
+    1.9 times the JA characters.
     """
 
-    mean: float = 0.62
+    mean: float = 0.63
     std: float = 0.27
 
     def z(self, ja_chars: np.ndarray, en_chars: np.ndarray) -> np.ndarray:
