@@ -37,7 +37,7 @@ def test_signature_names_every_field():
         "paragraph.distance_weight=0.1",
         "sentence.per_segment=true",
         "sentence.distance_weight=0.0",
-        "length_model.mean=0.62",
+        "length_model.mean=0.63",
         "length_model.std=0.27",
         "paragraph_beads=[[1,1],[1,0],[0,1],[1,2],[2,1]]",
     ],

@@ -41,10 +41,10 @@ def unit_rows(n: int, d: int = 8, seed: int = 0) -> np.ndarray:
 @pytest.mark.parametrize(
     "model, ja, en, expected",
     [
-        (LengthModel(), 9, 9, -2.296296),  # log(10/10) = 0, (0 - 0.62) / 0.27
-        (LengthModel(), 9, 19, 0.270915),  # log 2 = 0.693147
-        (LengthModel(), 19, 9, -4.863508),
-        (LengthModel(), 0, 0, -2.296296),  # the +1 keeps empty sides finite
+        (LengthModel(mean=0.62, std=0.27), 9, 9, -2.296296),  # log(10/10) = 0, (0 - 0.62) / 0.27
+        (LengthModel(mean=0.62, std=0.27), 9, 19, 0.270915),  # log 2 = 0.693147
+        (LengthModel(mean=0.62, std=0.27), 19, 9, -4.863508),
+        (LengthModel(mean=0.62, std=0.27), 0, 0, -2.296296),  # the +1 keeps empty sides finite
         (LengthModel(mean=0.0, std=0.5), 1, 3, 1.386294),  # log(4/2) / 0.5
     ],
 )
