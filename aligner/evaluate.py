@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from aligner.records import Bead
+import numpy as np
 
-_WS = re.compile(r"\s+")
+from aligner.records import Bead
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +35,6 @@ def score_sets(gold: Iterable[Hashable], predicted: Iterable[Hashable]) -> PRF:
     g, p = set(gold), set(predicted)
     tp = len(g & p)
     return prf(tp, len(p), tp, len(g))
-
-
-def normalize_text(text: str) -> str:
-    """Unicode NFKC, white space collapsed to one space, stripped: how text pairs are compared."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def _bead_counts(gold: Sequence[Bead], test: Sequence[Bead]) -> tuple[int, int, int]:
@@ -97,3 +90,21 @@ def score_beads(pairs: Iterable[tuple[Sequence[Bead], Sequence[Bead]]]) -> dict[
         "recall_lax": lax.recall,
         "f1_lax": lax.f1,
     }
+
+
+def roc_auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Area under the ROC curve: the chance that a random positive outscores a random
+    negative, ties counting half (Mann-Whitney). NaN when one class is missing."""
+    s, y = np.asarray(scores, dtype=np.float64), np.asarray(labels).astype(bool)
+    pos, neg = int(y.sum()), int((~y).sum())
+    if pos == 0 or neg == 0:
+        return float("nan")
+    order = np.argsort(s, kind="mergesort")
+    ranks = np.empty(len(s))
+    sorted_s = s[order]
+    # average ranks over ties
+    starts = np.flatnonzero(np.r_[True, sorted_s[1:] != sorted_s[:-1]])
+    ends = np.r_[starts[1:], len(s)]
+    for a, b in zip(starts, ends):
+        ranks[order[a:b]] = (a + b + 1) / 2
+    return float((ranks[y].sum() - pos * (pos + 1) / 2) / (pos * neg))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -142,3 +143,11 @@ def detect_language(text: str) -> tuple[str, float]:
     share = weights[lang] / sum(weights.values())
     confidence = share * min(1.0, letters / SHORT_LETTERS)
     return lang, round(confidence, 4)
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFKC, white space collapsed to one space, stripped: how text pairs are compared."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()

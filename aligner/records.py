@@ -56,10 +56,13 @@ class Bead:
 class Features:
     """What a pair's score is made from; every field is written to the output.
 
-    cosine: embedding cosine of the two sides; margin: cosine minus the mean
-    cosine of each side's nearest other candidates (LASER's margin, difference
-    form); length_z: log(EN chars / JA chars) as a z-score under the JA/EN length
-    model; ja_lang / en_lang: language confidence of each side.
+    cosine: embedding cosine of the two sides. margin: cosine minus the mean cosine of each
+    side's nearest other candidates (LASER's margin, difference form). length_z:
+    log(EN chars / JA chars) as a z-score under the JA/EN length model. ja_lang / en_lang:
+    confidence that the JA side is Japanese and the EN side English (0 when another
+    language wins). numbers, latin, names: agreement in [0, 1] of the numbers, the
+    Latin-script tokens and the katakana words of the two sides, None when there is nothing
+    to compare. overlap: how alike the two sides are as character strings (1 = identical).
     """
 
     cosine: float
@@ -67,6 +70,10 @@ class Features:
     length_z: float
     ja_lang: float
     en_lang: float
+    numbers: float | None = None
+    latin: float | None = None
+    names: float | None = None
+    overlap: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+from aligner.errors import AlignerError
+from aligner.language import detect_language
+from aligner.records import Features
 
 
 def margin(
@@ -30,6 +39,33 @@ def margin(
     return cos - 0.5 * (knn(ja_vec, en_pool) + knn(en_vec, ja_pool))
 
 
+def batch_margins(ja: np.ndarray, en: np.ndarray, k: int = 4, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines and margins of n pairs whose candidates are each other: pair i's JA side is
+    compared with every other pair's EN side and the reverse (as in LASER mining).
+
+    Args:
+        ja, en: (n, d) unit rows; row i of each is pair i.
+        k: neighbours averaged on each side.
+        chunk: rows per matrix product, so memory stays O(chunk * n).
+
+    Returns:
+        (cosine, margin): two (n,) arrays; with no other pair, the margin is the cosine.
+    """
+    n = ja.shape[0]
+    cos = np.einsum("nd,nd->n", ja, en).astype(np.float64)
+    if n < 2:
+        return cos, cos.copy()
+    kk = min(k, n - 1)
+    knn_ja, knn_en = np.empty(n), np.empty(n)
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(start + chunk, n))
+        for side, other, out in ((ja, en, knn_ja), (en, ja, knn_en)):
+            sims = side[rows] @ other.T
+            sims[np.arange(rows.size), rows] = -np.inf  # the pair's own partner is no neighbour
+            out[rows] = np.mean(-np.partition(-sims, kk - 1, axis=1)[:, :kk], axis=1)
+    return cos, cos - 0.5 * (knn_ja + knn_en)
+
+
 MARGIN_FLOOR = 0.15
 """A translation pair usually stands out from its neighbours by at least this much cosine;
 below it, the score drops with `margin_weight`."""
@@ -45,3 +81,111 @@ def pair_score(fit: float, margin: float, skip: float, margin_weight: float = 2.
     """
     x = (2.0 * skip - fit - margin_weight * max(0.0, MARGIN_FLOOR - margin)) / temperature
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def language_confidence(text: str, lang: str) -> float:
+    """Confidence in [0, 1] that `text` is in `lang` ("ja" or "en"): 0 when another wins."""
+    found, confidence = detect_language(text)
+    return confidence if found == lang else 0.0
+
+
+def overlap(ja: str, en: str) -> float:
+    """Dice coefficient of the character bigrams of the two sides (NFKC, case-folded, no white
+    space): 1 for identical sides, near 0 for a real JA/EN pair, which shares only names
+    and numbers."""
+
+    def grams(text: str) -> set[str]:
+        t = "".join(unicodedata.normalize("NFKC", text).casefold().split())
+        return {t[k : k + 2] for k in range(len(t) - 1)} or ({t} if t else set())
+
+    a, b = grams(ja), grams(en)
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def pair_features(ja: str, en: str, cosine: float, margin: float, length_z: float) -> Features:
+    """All features of a pair, from its text and the embedding figures computed by the caller."""
+    from aligner.agreement import latin_agreement, name_agreement, number_agreement
+
+    return Features(
+        cosine=round(cosine, 4),
+        margin=round(margin, 4),
+        length_z=round(length_z, 4),
+        ja_lang=round(language_confidence(ja, "ja"), 4),
+        en_lang=round(language_confidence(en, "en"), 4),
+        numbers=_round(number_agreement(ja, en)),
+        latin=_round(latin_agreement(ja, en)),
+        names=_round(name_agreement(ja, en)),
+        overlap=round(overlap(ja, en), 4),
+    )
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+INPUTS: tuple[str, ...] = (
+    "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
+    "ja_lang", "en_lang", "overlap",
+)  # fmt: skip
+"""The inputs of the calibrated model, in order (see `design_row`)."""
+
+
+def design_row(f: Features) -> np.ndarray:
+    """A pair's features -> the (len(INPUTS),) inputs of the calibrated model. An agreement
+    with nothing to compare counts as no mismatch; |length_z| is clipped at 6."""
+    return np.array([
+        f.cosine,
+        f.margin,
+        min(abs(f.length_z), 6.0),
+        0.0 if f.numbers is None else 1.0 - f.numbers,
+        0.0 if f.latin is None else 1.0 - f.latin,
+        0.0 if f.names is None else 1.0 - f.names,
+        f.ja_lang,
+        f.en_lang,
+        f.overlap,
+    ])  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    """A logistic model over `design_row`: score = sigmoid(bias + weights . inputs).
+
+    The shipped coefficients (resources/scorer.json) are fitted by scripts/fit_scorer.py on
+    pairs it builds from aligned data and synthetic negatives.
+    """
+
+    inputs: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def score(self, features: Features) -> float:
+        """A pair's features -> its calibrated probability of being a translation pair."""
+        return float(self.score_rows(design_row(features)[None, :])[0])
+
+    def score_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(n, len(INPUTS)) design rows -> (n,) scores in [0, 1]."""
+        z = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
+        x = np.clip(z @ np.asarray(self.weights) + self.bias, -50.0, 50.0)
+        return 1.0 / (1.0 + np.exp(-x))
+
+    def to_dict(self) -> dict:
+        """JSON-ready form, as stored in resources/scorer.json."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+SCORER_FILE = Path(__file__).parent / "resources" / "scorer.json"
+
+
+@lru_cache(maxsize=1)
+def default_scorer() -> Scorer:
+    """The shipped calibrated model; raises AlignerError naming the file if it is unusable."""
+    try:
+        d = json.loads(SCORER_FILE.read_text(encoding="utf-8"))
+        scorer = Scorer(tuple(d["inputs"]), tuple(d["weights"]), float(d["bias"]), tuple(d["mean"]), tuple(d["scale"]))
+    except (OSError, KeyError, ValueError, TypeError) as e:
+        raise AlignerError(f"{SCORER_FILE}: cannot load the scoring model ({e}); reinstall aligner") from e
+    if scorer.inputs != INPUTS:
+        raise AlignerError(f"{SCORER_FILE}: fitted for inputs {scorer.inputs}, this version computes {INPUTS}")
+    return scorer

@@ -19,7 +19,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from aligner.evaluate import normalize_text, prf, score_sets
+from aligner.evaluate import prf, score_sets
+from aligner.language import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

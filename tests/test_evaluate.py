@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.evaluate import PRF, normalize_text, prf, score_beads, score_sets
+from aligner.evaluate import PRF, prf, score_beads, score_sets
+from aligner.language import normalize_text
 from aligner.records import Bead
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aligner.config import BuildConfig
-from aligner.evaluate import normalize_text
+from aligner.language import normalize_text
 from aligner.pipeline import align_document, build
 from aligner.read import read_documents
 from tests.conftest import SEEDS, shared_path

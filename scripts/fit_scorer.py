@@ -1,0 +1,231 @@
+"""Fit the calibrated pair scorer and write aligner/resources/scorer.json.
+
+Usage: python scripts/fit_scorer.py [--eval ../shared/eval/dev] [--dry-run]
+
+Training pairs are built from human-aligned JA/EN text: the gold beads of the dev sentence
+and scale cases and the gold sentence pairs of the dev interleaved cases. Positives are real
+pairs and two consecutive pairs joined on both sides; negatives are made from them: a
+neighbour's translation, one side holding two segments and the other one, a number changed,
+a name replaced, an unrelated pair, the same text on both sides, and a side in the wrong
+language. Any pair whose JA or EN text appears in the scoring evaluation set
+(dev/scoring/pairs.jsonl) is left out first, so that no evaluation sentence is trained on;
+nothing else is read from that set. The model is a logistic regression (L2, balanced
+classes) over `score.design_row`; documents are split 80/20 to report held-out figures
+before the final fit on everything. Deterministic (fixed seed); embeddings come from the
+default embedder through the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from aligner.align import parse_beads
+from aligner.cost import LengthModel, char_length
+from aligner.embed import default_cache_path, get_embedder
+from aligner.evaluate import roc_auc
+from aligner.language import JOINER, normalize_text
+from aligner.read import read_lines
+from aligner.score import INPUTS, SCORER_FILE, Scorer, batch_margins, design_row, pair_features
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 20261125
+BATCH = 1000  # pairs per scoring batch: margins compare a pair with the others of its batch
+
+Doc = list[tuple[str, str]]
+
+
+def load_docs(eval_dir: Path) -> list[Doc]:
+    """Every source document as its sequence of aligned (ja, en) pairs."""
+    docs: list[Doc] = []
+    for case in sorted((eval_dir / "sentences").iterdir()) + sorted((eval_dir / "scale").iterdir()):
+        ja, en = read_lines(case / "ja.txt"), read_lines(case / "en.txt")
+        beads = parse_beads((case / "gold.txt").read_text(encoding="utf-8"))
+        pairs = [
+            (JOINER["ja"].join(ja[i] for i in b.ja), JOINER["en"].join(en[j] for j in b.en))
+            for b in beads
+            if b.ja and b.en
+        ]
+        # the scale case is one long document: cut it into chapter-sized pieces
+        docs.extend(pairs[k : k + 60] for k in range(0, len(pairs), 60))
+    for path in sorted((eval_dir / "interleaved").glob("*/gold_sentences.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        docs.append([(r["ja"], r["en"]) for r in rows])
+    return [d for d in docs if len(d) >= 3]
+
+
+def decontaminate(docs: list[Doc], eval_dir: Path) -> tuple[list[Doc], int]:
+    """Drop every pair sharing a side with the scoring evaluation set."""
+    banned: set[str] = set()
+    path = eval_dir / "scoring" / "pairs.jsonl"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            banned.update((normalize_text(row["ja"]), normalize_text(row["en"])))
+    kept, dropped = [], 0
+    for doc in docs:
+        clean = [(ja, en) for ja, en in doc if normalize_text(ja) not in banned and normalize_text(en) not in banned]
+        dropped += len(doc) - len(clean)
+        kept.append(clean)
+    return [d for d in kept if len(d) >= 3], dropped
+
+
+_NUMBER = re.compile(r"[0-9０-９]+")
+_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}")
+_KATAKANA = re.compile(r"[ァ-ヺー]{3,}")
+
+
+def change_number(text: str, rng: random.Random) -> str | None:
+    """The text with one of its numbers changed, or None when it has none."""
+    found = list(_NUMBER.finditer(text))
+    if not found:
+        return None
+    m = rng.choice(found)
+    digits = m.group().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    new = str(int(digits) + rng.choice([1, 2, 3, 5, 7, 10, 11]))
+    return text[: m.start()] + new + text[m.end() :]
+
+
+def change_name(ja: str, en: str, names: list[str], kana: list[str], rng: random.Random) -> tuple[str, str] | None:
+    """The pair with a capitalised EN name or a JA katakana word replaced by another one."""
+    options = []
+    en_names = list(_CAPITALISED.finditer(en))
+    ja_names = list(_KATAKANA.finditer(ja))
+    if en_names:
+        m = rng.choice(en_names)
+        other = rng.choice([x for x in names if x != m.group()] or ["Smith"])
+        options.append((ja, en[: m.start()] + other + en[m.end() :]))
+    if ja_names:
+        m = rng.choice(ja_names)
+        other = rng.choice([x for x in kana if x != m.group()] or ["スミス"])
+        options.append((ja[: m.start()] + other + ja[m.end() :], en))
+    return rng.choice(options) if options else None
+
+
+def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, int, str, int]]:
+    """(ja, en, label, kind, doc index) examples: about two positives for three negatives."""
+    names = sorted({m.group() for d in docs for _, en in d for m in _CAPITALISED.finditer(en)})
+    kana = sorted({m.group() for d in docs for ja, _ in d for m in _KATAKANA.finditer(ja)})
+    out = []
+    for di, doc in enumerate(docs):
+        for t in range(len(doc) - 1):
+            (ja, en), (ja2, en2) = doc[t], doc[t + 1]
+            out.append((ja, en, 1, "good", di))
+            if rng.random() < 0.25:
+                out.append((ja + JOINER["ja"] + ja2, en + JOINER["en"] + en2, 1, "good_merged", di))
+            kind = rng.choice(
+                ["neighbour", "partial", "number_changed", "name_changed", "unrelated", "identical", "wrong_language"]
+            )
+            if kind == "neighbour":
+                ex = (ja, en2) if rng.random() < 0.5 else (ja2, en)
+            elif kind == "partial":
+                ex = (ja + JOINER["ja"] + ja2, en) if rng.random() < 0.5 else (ja, en + JOINER["en"] + en2)
+            elif kind == "number_changed":
+                changed = change_number(en, rng) if rng.random() < 0.5 else None
+                ex = (ja, changed) if changed else ((change_number(ja, rng), en) if change_number(ja, rng) else None)
+            elif kind == "name_changed":
+                ex = change_name(ja, en, names, kana, rng)
+            elif kind == "unrelated":
+                other = docs[(di + rng.randrange(1, len(docs))) % len(docs)]
+                ex = (ja, rng.choice(other)[1])
+            elif kind == "identical":
+                ex = (ja, ja) if rng.random() < 0.5 else (en, en)
+            else:  # wrong_language: a nearby segment of the other language on one side
+                ex = (en2, en) if rng.random() < 0.5 else (ja, ja2)
+            if ex is not None and ex[0] and ex[1]:
+                out.append((ex[0], ex[1], 0, kind, di))
+    return out
+
+
+def featurise(examples: list[tuple[str, str, int, str, int]], rng: random.Random) -> np.ndarray:
+    """Design rows of the examples, margins taken within shuffled batches of BATCH pairs."""
+    embedder = get_embedder("use", cache=default_cache_path())
+    ja_vec = embedder.encode([e[0] for e in examples])
+    en_vec = embedder.encode([e[1] for e in examples])
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    cos, mar = np.empty(len(examples)), np.empty(len(examples))
+    for start in range(0, len(order), BATCH):
+        rows = np.array(order[start : start + BATCH])
+        cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
+    model = LengthModel()
+    z = model.z(np.array([char_length(e[0]) for e in examples]), np.array([char_length(e[1]) for e in examples]))
+    feats = [pair_features(e[0], e[1], float(c), float(m), float(zz)) for e, c, m, zz in zip(examples, cos, mar, z)]
+    return np.stack([design_row(f) for f in feats])
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> Scorer:
+    """L2-regularised logistic regression by Newton's method, classes weighted to balance."""
+    mean, scale = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    beta = np.zeros(z.shape[1])
+    reg = np.full(z.shape[1], l2)
+    reg[-1] = 0.0  # the bias is not shrunk
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -50, 50)))
+        grad = z.T @ (w * (p - y)) + reg * beta
+        hess = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return Scorer(
+        INPUTS,
+        tuple(np.round(beta[:-1], 6)),
+        round(float(beta[-1]), 6),
+        tuple(np.round(mean, 6)),
+        tuple(np.round(scale, 6)),
+    )
+
+
+def report(name: str, scorer: Scorer, x: np.ndarray, y: np.ndarray, kinds: list[str]) -> None:
+    s = scorer.score_rows(x)
+    kept = s >= 0.5
+    tp = int((kept & (y == 1)).sum())
+    print(
+        f"{name}: {len(y)} pairs, ROC-AUC {roc_auc(s, y):.4f}, cosine-only AUC {roc_auc(x[:, 0], y):.4f}, "
+        f"kept precision {tp / max(kept.sum(), 1):.4f} recall {tp / max((y == 1).sum(), 1):.4f}"
+    )
+    for kind in sorted(set(kinds)):
+        mask = np.array([k == kind for k in kinds])
+        print(f"    {kind:15} n={mask.sum():5d} kept {kept[mask].mean():.3f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared/eval/dev")
+    parser.add_argument("--dry-run", action="store_true", help="report only; do not write scorer.json")
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    docs, dropped = decontaminate(load_docs(args.eval), args.eval)
+    examples = make_examples(docs, rng)
+    print(
+        f"{len(docs)} documents, {dropped} pairs left out as in the scoring set; "
+        f"{len(examples)} examples: {dict(Counter(e[3] for e in examples))}"
+    )
+    x = featurise(examples, rng)
+    y = np.array([e[2] for e in examples], dtype=np.float64)
+    kinds = [e[3] for e in examples]
+    held = np.array([e[4] % 5 == 0 for e in examples])  # every fifth document held out
+    trial = fit_logistic(x[~held], y[~held])
+    report("held-out documents", trial, x[held], y[held], [k for k, h in zip(kinds, held) if h])
+    scorer = fit_logistic(x, y)
+    report("all (training fit)", scorer, x, y, kinds)
+    print("weights:", dict(zip(INPUTS, scorer.weights)), "bias", scorer.bias)
+    if not args.dry_run:
+        record = scorer.to_dict() | {"fitted_by": "python scripts/fit_scorer.py", "training_pairs": len(examples)}
+        SCORER_FILE.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {SCORER_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
