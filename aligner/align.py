@@ -217,5 +217,9 @@ def parse_beads(text: str, source: str = "<beads>") -> list[Bead]:
         if m is None:
             raise ValueError(f"{source}:{number}: not a bead like [0,1]:[2]: {line[:80]!r}")
         ja, en = (tuple(int(x) for x in g.split(",") if x.strip()) for g in m.group(1, 2))
-        beads.append(Bead(ja, en, float(m.group(3)) if m.group(3) else 0.0))
+        try:
+            cost = float(m.group(3)) if m.group(3) else 0.0
+        except ValueError:
+            raise ValueError(f"{source}:{number}: not a bead like [0,1]:[2]: {line[:80]!r}") from None
+        beads.append(Bead(ja, en, cost))
     return beads

@@ -77,8 +77,9 @@ def restore_blank(beads: Sequence[Bead], ja_keep: Sequence[int], en_keep: Sequen
             j += 1
 
     for bead in beads:
-        ja_ids = tuple(ja_keep[k] for k in bead.ja)
-        en_ids = tuple(en_keep[k] for k in bead.en)
+        # a merged bead spans the blank lines between its members: beads are contiguous runs
+        ja_ids = tuple(range(ja_keep[bead.ja[0]], ja_keep[bead.ja[-1]] + 1)) if bead.ja else ()
+        en_ids = tuple(range(en_keep[bead.en[0]], en_keep[bead.en[-1]] + 1)) if bead.en else ()
         flush(ja_ids[0] if ja_ids else i, en_ids[0] if en_ids else j)
         out.append(Bead(ja_ids, en_ids, bead.cost))
         i = ja_ids[-1] + 1 if ja_ids else i
@@ -156,7 +157,7 @@ def _chunk(emb: np.ndarray, chars: Sequence[int], k: int) -> tuple[np.ndarray, l
 
 def band_around(coarse: Sequence[Bead], k: int, n: int, m: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """The fine band of a chunk path: each chunk bead's rectangle of segments, widened by
-    `width` columns on each side, made monotone and anchored at (0, 0) and (n, m).
+    `width` columns and rows on each side, made monotone and anchored at (0, 0) and (n, m).
 
     Returns:
         (lo, hi): (n + 1,) inclusive bounds of the EN position at each JA position.
@@ -172,6 +173,9 @@ def band_around(coarse: Sequence[Bead], k: int, n: int, m: int, width: int) -> t
         i, j = i1, j1
     lo = np.minimum.accumulate(np.maximum(lo - width, 0)[::-1])[::-1]
     hi = np.maximum.accumulate(np.minimum(hi + width, m))
+    # widen along JA as well: a long run of EN skips may sit inside a JA chunk
+    rows = np.arange(n + 1)
+    lo, hi = lo[np.maximum(rows - width, 0)], hi[np.minimum(rows + width, n)]
     lo[0], hi[-1] = 0, m
     return lo, hi
 

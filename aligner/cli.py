@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from aligner.config import BuildConfig
-from aligner.errors import AlignerError
+from aligner.errors import AlignerError, InputError
+from aligner.filters import FilterConfig
+
+# Options shared by several commands, declared once and named like the settings they fill.
+Model = Annotated[str, typer.Option("--model", help="Embedder: 'use' (multilingual USE v3) or 'st:NAME_OR_PATH'.")]
+Cache = Annotated[
+    Path | None, typer.Option("--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite).")
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
+MinScore = Annotated[float, typer.Option("--min-score", help="Reject pairs scoring below this.")]
+MinChars = Annotated[int, typer.Option("--min-chars", help="Fewest characters (no spaces) a side may have.")]
+MaxChars = Annotated[int, typer.Option("--max-chars", help="Most characters (no spaces) a side may have.")]
+MaxLengthZ = Annotated[float, typer.Option("--max-length-z", help="Largest |z| of the JA/EN length ratio.")]
+MinLang = Annotated[float, typer.Option("--min-lang", help="Least language confidence of each side.")]
+MaxOverlap = Annotated[float, typer.Option("--max-overlap", help="Reject sides at least this alike as text.")]
+Dedup = Annotated[bool, typer.Option("--dedup/--no-dedup", help="Reject exact and near duplicates.")]
+
+_FILTERS = FilterConfig()  # the defaults the options show
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build Japanese/English parallel corpora.")
 
@@ -104,8 +123,12 @@ def align_cli(
     if output is None:
         sys.stdout.write(text)
     else:
-        with atomic_write(output) as f:
-            f.write(text)
+        try:
+            with atomic_write(output) as f:
+                f.write(text)
+        except OSError as e:
+            _fail(InputError(f"{output}: cannot write the file: {e.strerror or e}"))
+            return
         typer.echo(f"wrote {output}: {len(beads)} beads for {len(ja)} JA and {len(en)} EN segments", err=True)
 
 
@@ -148,16 +171,77 @@ def eval_cli(
     }
     typer.echo(json.dumps(result, indent=2))
     if output is not None:
-        write_json(output, result)
+        try:
+            write_json(output, result)
+        except OSError as e:
+            _fail(InputError(f"{output}: cannot write the file: {e.strerror or e}"))
 
 
 def _beads(path: Path):
     """The beads of a file in Vecalign's format; a malformed line is an error naming it."""
     from aligner.align import parse_beads
-    from aligner.errors import InputError
     from aligner.read import read_lines
 
     try:
         return parse_beads("\n".join(read_lines(path)), str(path))
     except ValueError as e:
         raise InputError(str(e)) from e
+
+
+@app.command("score")
+def score_cli(
+    input_file: Path = typer.Argument(..., help="JSON Lines with 'ja' and 'en' (other fields kept), or TSV."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSON Lines: every input line with its verdict."),
+    tsv: bool = typer.Option(False, "--tsv", help="Input is TSV: ja<TAB>en per line."),
+    min_score: MinScore = _FILTERS.min_score,
+    min_chars: MinChars = _FILTERS.min_chars,
+    max_chars: MaxChars = _FILTERS.max_chars,
+    max_length_z: MaxLengthZ = _FILTERS.max_length_z,
+    min_lang: MinLang = _FILTERS.min_lang,
+    max_overlap: MaxOverlap = _FILTERS.max_overlap,
+    dedup: Dedup = _FILTERS.dedup,
+    model: Model = "use",
+    cache: Cache = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Score and filter pairs made anywhere: each line gets features, a calibrated score and a verdict."""
+    from aligner.embed import get_embedder
+    from aligner.export import atomic_write
+    from aligner.read import read_pairs
+    from aligner.score import score_pairs
+
+    config = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
+    try:
+        embedder = get_embedder(model, cache=_cache_option(no_cache, cache))
+        counts: dict[str, int] = {}
+        seen: set = set()
+        with atomic_write(output) as f:
+            for chunk in read_pairs(input_file, tsv=tsv):
+                good = [k for k, row in enumerate(chunk) if row.error is None]
+                verdicts = score_pairs([(chunk[k].ja, chunk[k].en) for k in good], embedder, config, seen=seen)
+                by_row = dict(zip(good, verdicts))
+                for k, row in enumerate(chunk):
+                    record = _score_record(row, by_row.get(k))
+                    counts[record["reason"] or "kept"] = counts.get(record["reason"] or "kept", 0) + 1
+                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except AlignerError as e:
+        _fail(e)
+        return
+    summary = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda x: -x[1]))
+    typer.echo(f"wrote {output}: {sum(counts.values())} lines: {summary}", err=True)
+
+
+def _score_record(row, verdict) -> dict:
+    """One output line: the input's fields (or its raw text) plus score, features, kept, reason."""
+    import dataclasses
+
+    if row.error is not None:
+        typer.echo(f"aligner: {row.source}:{row.line}: {row.error}; passed through as not kept", err=True)
+        base = dict(row.fields) if row.fields is not None else {"line": row.line, "raw": row.raw}
+        return base | {"score": 0.0, "features": None, "kept": False, "reason": row.reason}
+    return dict(row.fields) | {
+        "score": verdict.score,
+        "features": dataclasses.asdict(verdict.features) if verdict.features else None,
+        "kept": verdict.kept,
+        "reason": verdict.reason,
+    }

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from aligner.cost import LengthModel, char_length
+from aligner.embed import Embedder
 from aligner.errors import AlignerError
+from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
 from aligner.language import detect_language
 from aligner.records import Features
 
@@ -189,3 +193,60 @@ def default_scorer() -> Scorer:
     if scorer.inputs != INPUTS:
         raise AlignerError(f"{SCORER_FILE}: fitted for inputs {scorer.inputs}, this version computes {INPUTS}")
     return scorer
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """A pair's verdict: its features (None when a text rule rejected it before encoding),
+    calibrated score, whether it is kept, and the reason when it is not."""
+
+    features: Features | None
+    score: float
+    kept: bool
+    reason: str
+
+
+def score_pairs(
+    pairs: Sequence[tuple[str, str]],
+    embedder: Embedder,
+    config: FilterConfig = FilterConfig(),
+    scorer: Scorer | None = None,
+    length_model: LengthModel = LengthModel(),
+    batch: int = 1000,
+    seen: set | None = None,
+) -> list[ScoredPair]:
+    """Score then decide, for a list of (ja, en) pairs made anywhere.
+
+    Text rules run first (an empty or oversized side is never encoded); the rest are encoded
+    in one call, each pair's margin taken against the other pairs of its batch of `batch`
+    consecutive pairs, scored by the calibrated model and judged by the feature rules; last,
+    duplicates of an earlier kept pair are rejected (`seen` carries the keys of earlier
+    calls, for a corpus scored in chunks).
+
+    Returns:
+        One ScoredPair per input pair, in order.
+    """
+    scorer = scorer or default_scorer()
+    early = [text_reason(ja, en, config) for ja, en in pairs]
+    live = [k for k, r in enumerate(early) if r is None]
+    vecs = embedder.encode([pairs[k][0] for k in live] + [pairs[k][1] for k in live])
+    ja_vec, en_vec = vecs[: len(live)], vecs[len(live) :]
+    cos, mar = np.empty(len(live)), np.empty(len(live))
+    for start in range(0, len(live), batch):
+        rows = slice(start, start + batch)
+        cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
+    ja_chars = np.array([char_length(pairs[k][0]) for k in live])
+    en_chars = np.array([char_length(pairs[k][1]) for k in live])
+    z = length_model.z(ja_chars, en_chars)
+    feats = [pair_features(*pairs[k], float(c), float(m), float(zz)) for k, c, m, zz in zip(live, cos, mar, z)]
+    scores = scorer.score_rows(np.stack([design_row(f) for f in feats])) if feats else np.zeros(0)
+    out: list[ScoredPair] = [ScoredPair(None, 0.0, False, r or "") for r in early]
+    for k, f, s in zip(live, feats, scores):
+        reason = feature_reason(f, float(s), config)
+        out[k] = ScoredPair(f, round(float(s), 4), reason is None, reason or "")
+    if config.dedup:
+        kept = [k for k, p in enumerate(out) if p.kept]
+        for k, reason in zip(kept, duplicate_reasons((pairs[k] for k in kept), seen)):
+            if reason:
+                out[k] = ScoredPair(out[k].features, out[k].score, False, reason)
+    return out

@@ -79,6 +79,18 @@ def worker_floor(cases: list[Path]) -> dict:
     return {"load": loaded - start, "encode": time.perf_counter() - loaded}
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident set size. Linux's VmHWM belongs to this process alone;
+    ru_maxrss can carry over the parent's peak across exec, so it is only the fallback."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _run_worker(kind: str, cases: list[Path], out: Path) -> dict:
     cmd = [sys.executable, __file__, "--worker", kind, "--out", str(out), *map(str, cases)]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -112,7 +124,7 @@ def main() -> int:
     if args.worker:
         args.out.mkdir(parents=True, exist_ok=True)
         result = worker_align(args.cases, args.out) if args.worker == "align" else worker_floor(args.cases)
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_rss_mb"] = _peak_rss_mb()
         print(json.dumps(result))
         return 0
     if not (args.eval / "sentences").is_dir():

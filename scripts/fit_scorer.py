@@ -93,6 +93,16 @@ def change_number(text: str, rng: random.Random) -> str | None:
     return text[: m.start()] + new + text[m.end() :]
 
 
+def change_number_somewhere(doc: Doc, t: int, rng: random.Random) -> tuple[str, str] | None:
+    """A pair of the document, from t on, with one number changed on a side that has one."""
+    for ja, en in doc[t:] + doc[:t]:
+        sides = [s for s, text in (("ja", ja), ("en", en)) if _NUMBER.search(text)]
+        if sides:
+            side = rng.choice(sides)
+            return (change_number(ja, rng), en) if side == "ja" else (ja, change_number(en, rng))
+    return None
+
+
 def change_name(ja: str, en: str, names: list[str], kana: list[str], rng: random.Random) -> tuple[str, str] | None:
     """The pair with a capitalised EN name or a JA katakana word replaced by another one."""
     options = []
@@ -120,6 +130,11 @@ def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, i
             out.append((ja, en, 1, "good", di))
             if rng.random() < 0.25:
                 out.append((ja + JOINER["ja"] + ja2, en + JOINER["en"] + en2, 1, "good_merged", di))
+            if (_NUMBER.search(ja) or _NUMBER.search(en)) and rng.random() < 0.5:
+                # numbers are rare enough that the draw below alone would teach too little
+                changed = change_number_somewhere([(ja, en)], 0, rng)
+                if changed:
+                    out.append((*changed, 0, "number_changed", di))
             kind = rng.choice(
                 ["neighbour", "partial", "number_changed", "name_changed", "unrelated", "identical", "wrong_language"]
             )
@@ -128,8 +143,7 @@ def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, i
             elif kind == "partial":
                 ex = (ja + JOINER["ja"] + ja2, en) if rng.random() < 0.5 else (ja, en + JOINER["en"] + en2)
             elif kind == "number_changed":
-                changed = change_number(en, rng) if rng.random() < 0.5 else None
-                ex = (ja, changed) if changed else ((change_number(ja, rng), en) if change_number(ja, rng) else None)
+                ex = change_number_somewhere(doc, t, rng)
             elif kind == "name_changed":
                 ex = change_name(ja, en, names, kana, rng)
             elif kind == "unrelated":

@@ -25,8 +25,8 @@ def bead_records(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], pa
         out.append({
             "ja_ids": list(b.ja),
             "en_ids": list(b.en),
-            "ja": JOINER["ja"].join(ja[k] for k in b.ja),
-            "en": JOINER["en"].join(en[k] for k in b.en),
+            "ja": JOINER["ja"].join(ja[k] for k in b.ja if ja[k].strip()),
+            "en": JOINER["en"].join(en[k] for k in b.en if en[k].strip()),
             "cost": round(b.cost, 4),
             "score": round(score, 4),
         })  # fmt: skip

@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
+from aligner.read.pairs import PairRow, read_pairs
 from aligner.read.text import decode, read_lines, read_text, split_blocks
 from aligner.records import Document
 
-__all__ = ["ReadFailure", "decode", "find_inputs", "read_documents", "read_lines", "read_text", "split_blocks"]
+__all__ = [
+    "PairRow",
+    "ReadFailure",
+    "decode",
+    "find_inputs",
+    "read_documents",
+    "read_lines",
+    "read_pairs",
+    "read_text",
+    "split_blocks",
+]
 
 TEXT_SUFFIX = ".txt"
 

@@ -25,6 +25,8 @@ _TRIED = "utf-8, a UTF-8/16/32 byte order mark, cp932, euc_jp and charset-normal
 # 0x80 and 0xFD-0xFF to C1 controls and private-use characters instead of failing.
 _DEBRIS = re.compile(r"[\x01-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
 _MAX_DEBRIS_SHARE = 0.01
+_KANA = re.compile(r"[\u3041-\u30ff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def _looks_like_text(text: str) -> bool:
@@ -76,6 +78,10 @@ def _from_japanese_legacy(data: bytes) -> tuple[str, str] | None:
     for encoding in _JAPANESE_LEGACY:
         text = _strict(data, encoding)
         if text is None:
+            continue
+        # One cp1252 or Latin-1 byte in English text decodes too, as a kanji or half-width
+        # katakana ("It’s" -> "It痴", "°C" -> "ｰC"): Latin text must show kana to pass as Japanese.
+        if _LATIN.search(text) and not _KANA.search(text):
             continue
         score = _japanese_score(text)
         if score > 0 and (best is None or score > best[0]):
@@ -200,6 +206,11 @@ def _block(index: int, text: str, start: int, end: int) -> Block:
     return Block(index=index, text=body, start=start, end=end, lang=lang, confidence=confidence)
 
 
+def _line_of(head: bytes) -> int:
+    """The line number of the byte after `head`, with \\r\\n, \\r and \\n each ending a line."""
+    return head.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
+
+
 def read_lines(path: Path) -> list[str]:
     """Read a file of one segment per line (the input of sentence alignment).
 
@@ -224,9 +235,9 @@ def read_lines(path: Path) -> list[str]:
             decoded = data.decode("utf-8")
             bad = _DEBRIS.search(decoded.replace("\x00", "\x01"))
             at = bad.start() if bad else len(decoded)
-            where, what = decoded[:at].count("\n") + 1, "binary or control characters"
+            where, what = _line_of(decoded[:at].encode()), "binary or control characters"
         except UnicodeDecodeError as e:
-            where, what = data[: e.start].count(b"\n") + 1, f"byte 0x{data[e.start]:02x}, not UTF-8"
+            where, what = _line_of(data[: e.start]), f"byte 0x{data[e.start]:02x}, not UTF-8"
         raise InputError(f"{path}:{where}: {what}; re-encode the file as UTF-8 (one segment per line)")
     text = found[0].removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
