@@ -710,3 +710,70 @@ def name_agreement(ja: str, en: str) -> float | None:
         return None
     readings = [r for c in _en_candidates(en) for r in _sound_keys(c, True)]
     return sum(1 for w in words if _sounds_alike(w, readings)) / len(words)
+
+
+_EN_NAME = re.compile(r"(?<=[a-z0-9,;:)\"'’] )[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof".split()
+)
+_ROMAJI_NOISE = re.compile(r"[^a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _kakasi():
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def _plain_romaji(text: str) -> str:
+    """Latin letters only, lowercase, long vowels and doubled letters folded (Hakuhou and
+    Hakuho, Yoshirou and Yoshiro, Ootani and Otani read alike)."""
+    text = _ROMAJI_NOISE.sub("", text.lower())
+    for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e")):
+        text = text.replace(long, short)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def reading(ja: str) -> str:
+    """The Japanese side read out in plain romaji (kanji by their most common reading, via
+    pykakasi), folded as `_plain_romaji` does; Latin letters in it are kept."""
+    return _plain_romaji("".join(item["hepburn"] for item in _kakasi().convert(_nfkc(ja))))
+
+
+def en_name_agreement(ja: str, en: str) -> float | None:
+    """The share of the EN side's names that the JA side explains: the other direction of
+    `name_agreement`, and the one that sees names written in kanji (吉村 ~ Yoshimura).
+
+    EN names: capitalised words or runs of them that follow a lowercase word or a comma
+    (so a sentence's first word is not taken for a name), months, weekdays and titles left
+    out. A name is explained when it or one of its words is among the JA side's Latin
+    tokens, has its plain romaji in the JA side's reading (`reading`), or sounds like one of
+    the JA side's katakana words.
+
+    Returns:
+        None when the EN side names nobody, else the share in [0, 1].
+    """
+    names = [m.group() for m in _EN_NAME.finditer(_nfkc(en)) if m.group().casefold() not in _NOT_NAMES]
+    if not names:
+        return None
+    latin = latin_tokens(ja)
+    read = reading(ja)
+    katakana = _katakana_words(ja)
+    return sum(any(_explained(w, latin, read, katakana) for w in _words(name)) for name in names) / len(names)
+
+
+def _words(name: str) -> list[str]:
+    """A run of capitalised words, and its words on their own (Osaka Prefecture is explained
+    by Osaka: the English half of a run is often a plain translation)."""
+    parts = re.split(r"[- ]", name)
+    return [name.replace(" ", "").replace("-", ""), *parts] if len(parts) > 1 else parts
+
+
+def _explained(word: str, latin: set[str], read: str, katakana: list[str]) -> bool:
+    plain = _plain_romaji(word)
+    if word.casefold() in latin or (len(plain) >= 3 and plain in read):
+        return True
+    readings = _sound_keys(word, True)
+    return any(_sounds_alike(k, list(readings)) for k in katakana)

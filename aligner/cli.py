@@ -59,12 +59,16 @@ def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
 def build_cli(
     inputs: list[Path] = typer.Argument(..., help="Files or folders (walked for *.txt)."),
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the corpus files."),
-    model: str = typer.Option("use", "--model", help="Embedder: 'use' or 'st:NAME_OR_PATH'."),
-    min_score: float = typer.Option(0.5, "--min-score", help="Reject pairs scoring below this."),
-    cache: Path | None = typer.Option(
-        None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."
-    ),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    model: Model = "use",
+    min_score: MinScore = _FILTERS.min_score,
+    min_chars: MinChars = _FILTERS.min_chars,
+    max_chars: MaxChars = _FILTERS.max_chars,
+    max_length_z: MaxLengthZ = _FILTERS.max_length_z,
+    min_lang: MinLang = _FILTERS.min_lang,
+    max_overlap: MaxOverlap = _FILTERS.max_overlap,
+    dedup: Dedup = _FILTERS.dedup,
+    cache: Cache = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Align the JA and EN paragraphs and sentences of bilingual documents into a corpus folder."""
     from aligner import __version__
@@ -72,7 +76,8 @@ def build_cli(
     from aligner.export import write_corpus
     from aligner.pipeline import build
 
-    config = BuildConfig(model=model, min_score=min_score)
+    filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
+    config = BuildConfig(model=model, filters=filters)
     try:
         embedder = get_embedder(config.model, cache=_cache_option(no_cache, cache))
         corpus = build(inputs, config, embedder=embedder, progress=sys.stderr.isatty())

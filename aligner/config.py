@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from aligner.cost import CostParams, LengthModel
+from aligner.filters import FilterConfig
 
 PARAGRAPH_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
 SENTENCE_BEADS: tuple[tuple[int, int], ...] = (
@@ -29,7 +30,9 @@ class BuildConfig:
     """Every setting behind a corpus; `signature()` records them in the manifest.
 
     model: embedder name ("use", or "st:NAME_OR_PATH").
-    min_score: pairs scoring below this are rejected with reason "low_score".
+    filters: the thresholds of the filter rules (min_score among them); a paragraph pair is
+        kept when its alignment score reaches min_score, a sentence pair when it passes
+        every rule (see filters.FilterConfig).
     paragraph / sentence: bead costs of the two alignment levels. Sentences have no
         position prior (their segments come from one paragraph pair or two parallel
         documents), cost per segment with a merge charge that grows with the square of the
@@ -38,7 +41,7 @@ class BuildConfig:
     """
 
     model: str = "use"
-    min_score: float = 0.5
+    filters: FilterConfig = FilterConfig()
     paragraph: CostParams = CostParams()
     sentence: CostParams = SENTENCE_COST
     length_model: LengthModel = LengthModel()

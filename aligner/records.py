@@ -60,9 +60,13 @@ class Features:
     side's nearest other candidates (LASER's margin, difference form). length_z:
     log(EN chars / JA chars) as a z-score under the JA/EN length model. ja_lang / en_lang:
     confidence that the JA side is Japanese and the EN side English (0 when another
-    language wins). numbers, latin, names: agreement in [0, 1] of the numbers, the
-    Latin-script tokens and the katakana words of the two sides, None when there is nothing
-    to compare. overlap: how alike the two sides are as character strings (1 = identical).
+    language wins). numbers, latin, names, en_names: agreement in [0, 1] of the numbers,
+    the JA side's Latin-script tokens, its katakana words and the EN side's names with the
+    other side, None when there is nothing to compare. overlap: how alike the two sides are
+    as character strings (1 = identical).
+    coverage: the lowest cosine between one sentence of a side and the whole other side,
+    over the sides of two or more sentences (the pair's cosine when both are one sentence):
+    low when one side carries a sentence the other does not translate.
     """
 
     cosine: float
@@ -73,7 +77,9 @@ class Features:
     numbers: float | None = None
     latin: float | None = None
     names: float | None = None
+    en_names: float | None = None
     overlap: float = 0.0
+    coverage: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

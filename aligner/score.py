@@ -6,18 +6,20 @@ import json
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from aligner.agreement import en_name_agreement, latin_agreement, name_agreement, number_agreement
 from aligner.cost import LengthModel, char_length
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
 from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
 from aligner.language import detect_language
 from aligner.records import Features
+from aligner.segment import split_sentences
 
 
 def margin(
@@ -106,9 +108,11 @@ def overlap(ja: str, en: str) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def pair_features(ja: str, en: str, cosine: float, margin: float, length_z: float) -> Features:
-    """All features of a pair, from its text and the embedding figures computed by the caller."""
-    from aligner.agreement import latin_agreement, name_agreement, number_agreement
+def pair_features(
+    ja: str, en: str, cosine: float, margin: float, length_z: float, coverage: float | None = None
+) -> Features:
+    """All features of a pair, from its text and the embedding figures computed by the caller
+    (`coverage` defaults to the cosine: both sides one sentence)."""
 
     return Features(
         cosine=round(cosine, 4),
@@ -119,7 +123,9 @@ def pair_features(ja: str, en: str, cosine: float, margin: float, length_z: floa
         numbers=_round(number_agreement(ja, en)),
         latin=_round(latin_agreement(ja, en)),
         names=_round(name_agreement(ja, en)),
+        en_names=_round(en_name_agreement(ja, en)),
         overlap=round(overlap(ja, en), 4),
+        coverage=round(cosine if coverage is None else coverage, 4),
     )
 
 
@@ -129,7 +135,7 @@ def _round(x: float | None) -> float | None:
 
 INPUTS: tuple[str, ...] = (
     "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
-    "ja_lang", "en_lang", "overlap",
+    "en_name_mismatch", "ja_lang", "en_lang", "overlap", "coverage",
 )  # fmt: skip
 """The inputs of the calibrated model, in order (see `design_row`)."""
 
@@ -144,9 +150,11 @@ def design_row(f: Features) -> np.ndarray:
         0.0 if f.numbers is None else 1.0 - f.numbers,
         0.0 if f.latin is None else 1.0 - f.latin,
         0.0 if f.names is None else 1.0 - f.names,
+        0.0 if f.en_names is None else 1.0 - f.en_names,
         f.ja_lang,
         f.en_lang,
         f.overlap,
+        f.cosine if f.coverage is None else f.coverage,
     ])  # fmt: skip
 
 
@@ -174,6 +182,13 @@ class Scorer:
         x = np.clip(z @ np.asarray(self.weights) + self.bias, -50.0, 50.0)
         return 1.0 / (1.0 + np.exp(-x))
 
+    def with_prior(self, prior: float) -> Scorer:
+        """The same model for pairs of which a share `prior` are translations before any
+        feature is seen (it was fitted on a half-and-half mix): the odds shift by
+        prior / (1 - prior). The aligner's sentence pairs come from paragraph pairs already
+        judged to be translations, so most of them are."""
+        return replace(self, bias=self.bias + math.log(prior / (1.0 - prior)))
+
     def to_dict(self) -> dict:
         """JSON-ready form, as stored in resources/scorer.json."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -195,6 +210,28 @@ def default_scorer() -> Scorer:
     return scorer
 
 
+def _sentences(text: str, lang: str) -> list[str]:
+    return [s.text for s in split_sentences(text, lang)]
+
+
+def _coverage(
+    parts: list[tuple[list[str], list[str]]], ja_vec: np.ndarray, en_vec: np.ndarray, extra: np.ndarray
+) -> list[float | None]:
+    """Per pair, the lowest cosine of a sentence of a many-sentence side with the other side
+    (None when both sides are one sentence); `extra` holds those sentences' rows in order."""
+    out: list[float | None] = []
+    row = 0
+    for k, (ja_s, en_s) in enumerate(parts):
+        lowest = None
+        for side, other in ((ja_s, en_vec[k]), (en_s, ja_vec[k])):
+            if len(side) > 1:
+                sims = extra[row : row + len(side)] @ other
+                row += len(side)
+                lowest = float(sims.min()) if lowest is None else min(lowest, float(sims.min()))
+        out.append(lowest)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ScoredPair:
     """A pair's verdict: its features (None when a text rule rejected it before encoding),
@@ -206,6 +243,44 @@ class ScoredPair:
     reason: str
 
 
+def compute_features(
+    pairs: Sequence[tuple[str, str]],
+    embedder: Embedder,
+    length_model: LengthModel = LengthModel(),
+    batch: int = 1000,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[Features]:
+    """The features of every pair: all sides (and the sentences of many-sentence sides, for
+    coverage) are encoded in one call; each pair's margin is taken against the other pairs
+    of its batch of `batch` consecutive pairs.
+
+    Args:
+        vectors: the (n, d) JA and EN side embeddings when the caller has them already
+            (the aligner does); then only the sentences of many-sentence sides are encoded.
+
+    Returns:
+        One Features per pair, in order.
+    """
+    if not pairs:
+        return []
+    parts = [(_sentences(ja, "ja"), _sentences(en, "en")) for ja, en in pairs]
+    extra = [t for ja_s, en_s in parts for side in (ja_s, en_s) if len(side) > 1 for t in side]
+    n = len(pairs)
+    sides = [] if vectors is not None else [ja for ja, _ in pairs] + [en for _, en in pairs]
+    vecs = embedder.encode(sides + extra)
+    ja_vec, en_vec = vectors if vectors is not None else (vecs[:n], vecs[n : 2 * n])
+    coverage = _coverage(parts, ja_vec, en_vec, vecs[len(sides) :])
+    cos, mar = np.empty(n), np.empty(n)
+    for start in range(0, n, batch):
+        rows = slice(start, start + batch)
+        cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
+    z = length_model.z(np.array([char_length(ja) for ja, _ in pairs]), np.array([char_length(en) for _, en in pairs]))
+    return [
+        pair_features(ja, en, float(c), float(m), float(zz), cv)
+        for (ja, en), c, m, zz, cv in zip(pairs, cos, mar, z, coverage)
+    ]
+
+
 def score_pairs(
     pairs: Sequence[tuple[str, str]],
     embedder: Embedder,
@@ -214,14 +289,16 @@ def score_pairs(
     length_model: LengthModel = LengthModel(),
     batch: int = 1000,
     seen: set | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[ScoredPair]:
     """Score then decide, for a list of (ja, en) pairs made anywhere.
 
-    Text rules run first (an empty or oversized side is never encoded); the rest are encoded
-    in one call, each pair's margin taken against the other pairs of its batch of `batch`
-    consecutive pairs, scored by the calibrated model and judged by the feature rules; last,
+    Text rules run first (an empty or oversized side is never encoded); the rest get their
+    features (`compute_features`), are scored by the calibrated model and judged by the
+    feature rules; last,
     duplicates of an earlier kept pair are rejected (`seen` carries the keys of earlier
-    calls, for a corpus scored in chunks).
+    calls, for a corpus scored in chunks). `vectors` are side embeddings the caller already
+    has, one row per pair.
 
     Returns:
         One ScoredPair per input pair, in order.
@@ -229,16 +306,8 @@ def score_pairs(
     scorer = scorer or default_scorer()
     early = [text_reason(ja, en, config) for ja, en in pairs]
     live = [k for k, r in enumerate(early) if r is None]
-    vecs = embedder.encode([pairs[k][0] for k in live] + [pairs[k][1] for k in live])
-    ja_vec, en_vec = vecs[: len(live)], vecs[len(live) :]
-    cos, mar = np.empty(len(live)), np.empty(len(live))
-    for start in range(0, len(live), batch):
-        rows = slice(start, start + batch)
-        cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
-    ja_chars = np.array([char_length(pairs[k][0]) for k in live])
-    en_chars = np.array([char_length(pairs[k][1]) for k in live])
-    z = length_model.z(ja_chars, en_chars)
-    feats = [pair_features(*pairs[k], float(c), float(m), float(zz)) for k, c, m, zz in zip(live, cos, mar, z)]
+    known = None if vectors is None else (vectors[0][live], vectors[1][live])
+    feats = compute_features([pairs[k] for k in live], embedder, length_model, batch, known)
     scores = scorer.score_rows(np.stack([design_row(f) for f in feats])) if feats else np.zeros(0)
     out: list[ScoredPair] = [ScoredPair(None, 0.0, False, r or "") for r in early]
     for k, f, s in zip(live, feats, scores):

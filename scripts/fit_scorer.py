@@ -9,8 +9,8 @@ neighbour's translation, one side holding two segments and the other one, a numb
 a name replaced, an unrelated pair, the same text on both sides, and a side in the wrong
 language. Any pair whose JA or EN text appears in the scoring evaluation set
 (dev/scoring/pairs.jsonl) is left out first, so that no evaluation sentence is trained on;
-nothing else is read from that set. The model is a logistic regression (L2, balanced
-classes) over `score.design_row`; documents are split 80/20 to report held-out figures
+nothing else is read from that set. The model is a logistic regression (L2; positives and
+negatives weighted half and half, every negative kind alike) over `score.design_row`; documents are split 80/20 to report held-out figures
 before the final fit on everything. Deterministic (fixed seed); embeddings come from the
 default embedder through the cache.
 """
@@ -28,12 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from aligner.align import parse_beads
-from aligner.cost import LengthModel, char_length
 from aligner.embed import default_cache_path, get_embedder
 from aligner.evaluate import roc_auc
 from aligner.language import JOINER, normalize_text
 from aligner.read import read_lines
-from aligner.score import INPUTS, SCORER_FILE, Scorer, batch_margins, design_row, pair_features
+from aligner.score import INPUTS, SCORER_FILE, Scorer, compute_features, design_row
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261125
@@ -159,27 +158,33 @@ def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, i
 
 
 def featurise(examples: list[tuple[str, str, int, str, int]], rng: random.Random) -> np.ndarray:
-    """Design rows of the examples, margins taken within shuffled batches of BATCH pairs."""
-    embedder = get_embedder("use", cache=default_cache_path())
-    ja_vec = embedder.encode([e[0] for e in examples])
-    en_vec = embedder.encode([e[1] for e in examples])
+    """Design rows of the examples, computed as `aligner score` computes them on a file
+    holding the examples in a shuffled order (margins within batches of BATCH pairs)."""
     order = list(range(len(examples)))
     rng.shuffle(order)
-    cos, mar = np.empty(len(examples)), np.empty(len(examples))
-    for start in range(0, len(order), BATCH):
-        rows = np.array(order[start : start + BATCH])
-        cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
-    model = LengthModel()
-    z = model.z(np.array([char_length(e[0]) for e in examples]), np.array([char_length(e[1]) for e in examples]))
-    feats = [pair_features(e[0], e[1], float(c), float(m), float(zz)) for e, c, m, zz in zip(examples, cos, mar, z)]
-    return np.stack([design_row(f) for f in feats])
+    embedder = get_embedder("use", cache=default_cache_path())
+    feats = compute_features([examples[k][:2] for k in order], embedder, batch=BATCH)
+    rows = np.empty((len(examples), len(INPUTS)))
+    rows[order] = np.stack([design_row(f) for f in feats])
+    return rows
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> Scorer:
-    """L2-regularised logistic regression by Newton's method, classes weighted to balance."""
+def kind_weights(kinds: list[str], y: np.ndarray) -> np.ndarray:
+    """Sample weights giving positives and negatives half the total each, and every kind of
+    negative the same share of its half: a rare kind (a changed number) teaches as much as a
+    common one (an unrelated pair), and no kind is learnt better for being easy to make."""
+    counts = Counter(kinds)
+    neg_kinds = {k for k, label in zip(kinds, y) if label == 0}
+    pos_total = float((y == 1).sum())
+    return np.array(
+        [0.5 / pos_total if label == 1 else 0.5 / (len(neg_kinds) * counts[k]) for k, label in zip(kinds, y)]
+    ) * len(y)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, steps: int = 50) -> Scorer:
+    """L2-regularised logistic regression by Newton's method, with sample weights w."""
     mean, scale = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    w = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
     beta = np.zeros(z.shape[1])
     reg = np.full(z.shape[1], l2)
     reg[-1] = 0.0  # the bias is not shrunk
@@ -229,9 +234,10 @@ def main() -> int:
     y = np.array([e[2] for e in examples], dtype=np.float64)
     kinds = [e[3] for e in examples]
     held = np.array([e[4] % 5 == 0 for e in examples])  # every fifth document held out
-    trial = fit_logistic(x[~held], y[~held])
+    weights = kind_weights(kinds, y)
+    trial = fit_logistic(x[~held], y[~held], weights[~held])
     report("held-out documents", trial, x[held], y[held], [k for k, h in zip(kinds, held) if h])
-    scorer = fit_logistic(x, y)
+    scorer = fit_logistic(x, y, weights)
     report("all (training fit)", scorer, x, y, kinds)
     print("weights:", dict(zip(INPUTS, scorer.weights)), "bias", scorer.bias)
     if not args.dry_run:

@@ -9,6 +9,7 @@ import pytest
 
 from aligner.config import SENTENCE_COST, BuildConfig
 from aligner.cost import CostParams, LengthModel
+from aligner.filters import FilterConfig
 
 
 def leaf_names(obj, prefix: str = "") -> list[str]:
@@ -32,7 +33,7 @@ def test_signature_names_every_field():
     "entry",
     [
         'model="use"',
-        "min_score=0.5",
+        "filters.min_score=0.5",
         "paragraph.skip=0.4",
         "paragraph.distance_weight=0.1",
         "sentence.per_segment=true",
@@ -48,7 +49,7 @@ def test_signature_literal_entries(entry):
 
 CHANGES = {
     "model": BuildConfig(model="st:sentence-transformers/LaBSE"),
-    "min_score": BuildConfig(min_score=0.6),
+    "filters.min_score": BuildConfig(filters=FilterConfig(min_score=0.6)),
     "paragraph.skip": BuildConfig(paragraph=CostParams(skip=0.3)),
     "paragraph.merge": BuildConfig(paragraph=CostParams(merge=0.1)),
     "sentence.member_floor": BuildConfig(sentence=dataclasses.replace(SENTENCE_COST, member_floor=0.3)),
@@ -79,4 +80,4 @@ def test_as_dict_is_json():
 
 def test_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
-        BuildConfig().min_score = 0.1  # type: ignore[misc]
+        BuildConfig().model = "x"  # type: ignore[misc]

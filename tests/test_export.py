@@ -17,6 +17,7 @@ from aligner.export import (
     write_corpus,
     write_jsonl,
 )
+from aligner.filters import FilterConfig
 from aligner.pipeline import Corpus, DocReport
 from aligner.records import Features, Pair
 
@@ -168,7 +169,7 @@ def test_write_corpus(tmp_path):
         ),
         reports=(report("a.txt", str(source)), report("b.txt", str(tmp_path / "gone.txt"), error="unreadable")),
     )
-    config = BuildConfig(min_score=0.6)
+    config = BuildConfig(filters=FilterConfig(min_score=0.6))
     out = tmp_path / "corpus"
     returned = write_corpus(corpus, out, config, embedder_name="fake-emb", version="9.9.9")
 
@@ -199,7 +200,7 @@ def test_write_corpus(tmp_path):
 
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert man["aligner_version"] == "9.9.9" and man["embedder"] == "fake-emb"
-    assert man["signature"] == config.signature() and "min_score=0.6" in man["signature"]
+    assert man["signature"] == config.signature() and "filters.min_score=0.6" in man["signature"]
     assert man["config"] == config.as_dict()
     assert man["inputs"] == [
         {"path": str(source), "size": 3, "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
