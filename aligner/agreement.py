@@ -598,12 +598,15 @@ def _sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     (Japanese adds one to most final consonants: トランプ toranpu); skeleton: the key's
     consonants only, doubles made single. An EN word has more readings: without a common
     ending (Russian ~ ロシア), with a soft g (page ~ ページ, Egypt ~ エジプト), and non-rhotic
-    (r after a vowel is silent: Leicester ~ レスター, Manchester ~ マンチェスター)."""
+    (r after a vowel is silent: Leicester ~ レスター, Manchester ~ マンチェスター), and with
+    a first j read as y (Jacob ~ ヤコブ)."""
     word = _strip_accents(word.casefold())
     spellings = {word}
     if english:
         spellings |= {word[: -len(x)] for x in _EN_SUFFIXES if word.endswith(x) and len(word) - len(x) >= 3}
         spellings |= {_SOFT_G.sub("j", w) for w in spellings}
+        # a j read the Latin or German way: Jacob ヤコブ, Joseph ヨセフ, Jesus イエス, Jena イエナ
+        spellings |= {w[0].replace("j", "y") + w[1:] for w in spellings if w.startswith("j")}
     readings = {_spell(w) for w in spellings}
     if english:
         readings |= {re.sub(r"(.)\1+", r"\1", _NON_RHOTIC.sub("", r)) for r in readings}
@@ -712,7 +715,7 @@ def name_agreement(ja: str, en: str) -> float | None:
     return sum(1 for w in words if _sounds_alike(w, readings)) / len(words)
 
 
-_EN_NAME = re.compile(r"(?<=[a-z0-9,;:)\"'’] )[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
+_EN_NAME = re.compile(r"(?<=[a-z0-9)] )[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 _NOT_NAMES = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof".split()
@@ -746,16 +749,20 @@ def en_name_agreement(ja: str, en: str) -> float | None:
     """The share of the EN side's names that the JA side explains: the other direction of
     `name_agreement`, and the one that sees names written in kanji (吉村 ~ Yoshimura).
 
-    EN names: capitalised words or runs of them that follow a lowercase word or a comma
-    (so a sentence's first word is not taken for a name), months, weekdays and titles left
-    out. A name is explained when it or one of its words is among the JA side's Latin
+    EN names: capitalised words or runs of them that follow a lowercase word, a digit or a
+    closing parenthesis (so the first word of a sentence or of quoted speech is not taken
+    for a name), stop words, months, weekdays and titles left out. A name is explained when it or one of its words is among the JA side's Latin
     tokens, has its plain romaji in the JA side's reading (`reading`), or sounds like one of
     the JA side's katakana words.
 
     Returns:
         None when the EN side names nobody, else the share in [0, 1].
     """
-    names = [m.group() for m in _EN_NAME.finditer(_nfkc(en)) if m.group().casefold() not in _NOT_NAMES]
+    names = [
+        m.group()
+        for m in _EN_NAME.finditer(_nfkc(en))
+        if m.group().casefold() not in _NOT_NAMES and m.group().casefold() not in EN_STOP_WORDS
+    ]
     if not names:
         return None
     latin = latin_tokens(ja)

@@ -64,9 +64,9 @@ class Features:
     the JA side's Latin-script tokens, its katakana words and the EN side's names with the
     other side, None when there is nothing to compare. overlap: how alike the two sides are
     as character strings (1 = identical).
-    coverage: the lowest cosine between one sentence of a side and the whole other side,
-    over the sides of two or more sentences (the pair's cosine when both are one sentence):
-    low when one side carries a sentence the other does not translate.
+    coverage: over the sentences of both sides, the lowest best cosine with a sentence of
+    the other side (the pair's cosine when both are one sentence): low when one side
+    carries a sentence the other does not translate.
     """
 
     cosine: float

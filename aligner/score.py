@@ -217,18 +217,26 @@ def _sentences(text: str, lang: str) -> list[str]:
 def _coverage(
     parts: list[tuple[list[str], list[str]]], ja_vec: np.ndarray, en_vec: np.ndarray, extra: np.ndarray
 ) -> list[float | None]:
-    """Per pair, the lowest cosine of a sentence of a many-sentence side with the other side
-    (None when both sides are one sentence); `extra` holds those sentences' rows in order."""
+    """Per pair, how well every sentence of each side is matched by some sentence of the
+    other: the lowest, over the sentences of both sides, of the best cosine with a sentence
+    of the other side (a one-sentence side is its own sentence). None when both sides are
+    one sentence (the coverage is then the cosine). `extra` holds, in order, the rows of the
+    sentences of the many-sentence sides."""
     out: list[float | None] = []
     row = 0
     for k, (ja_s, en_s) in enumerate(parts):
-        lowest = None
-        for side, other in ((ja_s, en_vec[k]), (en_s, ja_vec[k])):
+        if len(ja_s) <= 1 and len(en_s) <= 1:
+            out.append(None)
+            continue
+        sides = []
+        for side, whole in ((ja_s, ja_vec[k]), (en_s, en_vec[k])):
             if len(side) > 1:
-                sims = extra[row : row + len(side)] @ other
+                sides.append(extra[row : row + len(side)])
                 row += len(side)
-                lowest = float(sims.min()) if lowest is None else min(lowest, float(sims.min()))
-        out.append(lowest)
+            else:
+                sides.append(whole[None, :])
+        sims = sides[0] @ sides[1].T
+        out.append(float(min(sims.max(axis=1).min(), sims.max(axis=0).min())))
     return out
 
 
