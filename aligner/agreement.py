@@ -751,9 +751,10 @@ def en_name_agreement(ja: str, en: str) -> float | None:
 
     EN names: capitalised words or runs of them that follow a lowercase word, a digit or a
     closing parenthesis (so the first word of a sentence or of quoted speech is not taken
-    for a name), stop words, months, weekdays and titles left out. A name is explained when it or one of its words is among the JA side's Latin
-    tokens, has its plain romaji in the JA side's reading (`reading`), or sounds like one of
-    the JA side's katakana words.
+    for a name), stop words, months, weekdays and titles left out. A name is explained
+    when it or one of its words is among the JA side's Latin tokens, has its plain romaji
+    in the JA side's reading (`reading`), or sounds like one of the JA side's katakana
+    words.
 
     Returns:
         None when the EN side names nobody, else the share in [0, 1].

@@ -42,9 +42,8 @@ def main() -> int:
     best = max(np.unique(cosine), key=lambda t: _f1(cosine >= t, y))
     print(f"{'':22} {'ROC-AUC':>8} {'P kept':>7} {'R kept':>7}")
     print(f"{'aligner score':22} {roc_auc(score, y):8.4f} {_p(kept, y):7.4f} {_r(kept, y):7.4f}")
-    print(
-        f"{f'cosine >= {best:.3f}':22} {roc_auc(cosine, y):8.4f} {_p(cosine >= best, y):7.4f} {_r(cosine >= best, y):7.4f}"
-    )
+    base = cosine >= best
+    print(f"{f'cosine >= {best:.3f}':22} {roc_auc(cosine, y):8.4f} {_p(base, y):7.4f} {_r(base, y):7.4f}")
     by_kind = defaultdict(list)
     reasons = defaultdict(lambda: defaultdict(int))
     for r, c in zip(rows, cosine):
