@@ -11,8 +11,8 @@ language. Any pair whose JA or EN text appears in the scoring evaluation set
 (dev/scoring/pairs.jsonl) is left out first, so that no evaluation sentence is trained on;
 nothing else is read from that set. The model is a logistic regression (L2; positives and
 negatives weighted half and half, every negative kind alike) over `score.design_row`;
-documents are split 80/20 to report held-out figures before the final fit on everything. Deterministic (fixed seed); embeddings come from the
-default embedder through the cache.
+documents are split 80/20 to report held-out figures before the final fit on everything.
+Deterministic (fixed seed); embeddings come from the default embedder through the cache.
 """
 
 from __future__ import annotations
