@@ -718,7 +718,8 @@ def name_agreement(ja: str, en: str) -> float | None:
 _EN_NAME = re.compile(r"(?<=[a-z0-9)] )[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 _NOT_NAMES = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof".split()
+    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
 )
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")
 
@@ -734,6 +735,7 @@ def _plain_romaji(text: str) -> str:
     """Latin letters only, lowercase, long vowels and doubled letters folded (Hakuhou and
     Hakuho, Yoshirou and Yoshiro, Ootani and Otani read alike)."""
     text = _ROMAJI_NOISE.sub("", text.lower())
+    text = re.sub(r"oh(?![aeiou])", "o", text)  # Ohtani, Itoh: a long o spelt oh
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e")):
         text = text.replace(long, short)
     return re.sub(r"(.)\1+", r"\1", text)

@@ -240,6 +240,8 @@ def _score_record(row, verdict) -> dict:
     """One output line: the input's fields (or its raw text) plus score, features, kept, reason."""
     import dataclasses
 
+    if row.error is None and verdict is not None and verdict.features is None:
+        typer.echo(f"aligner: {row.source}:{row.line}: {verdict.reason}; passed through as not kept", err=True)
     if row.error is not None:
         typer.echo(f"aligner: {row.source}:{row.line}: {row.error}; passed through as not kept", err=True)
         base = dict(row.fields) if row.fields is not None else {"line": row.line, "raw": row.raw}

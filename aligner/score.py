@@ -319,8 +319,9 @@ def score_pairs(
     scores = scorer.score_rows(np.stack([design_row(f) for f in feats])) if feats else np.zeros(0)
     out: list[ScoredPair] = [ScoredPair(None, 0.0, False, r or "") for r in early]
     for k, f, s in zip(live, feats, scores):
-        reason = feature_reason(f, float(s), config)
-        out[k] = ScoredPair(f, round(float(s), 4), reason is None, reason or "")
+        s = round(float(s), 4)  # decide on the score that is reported
+        reason = feature_reason(f, s, config)
+        out[k] = ScoredPair(f, s, reason is None, reason or "")
     if config.dedup:
         kept = [k for k, p in enumerate(out) if p.kept]
         for k, reason in zip(kept, duplicate_reasons((pairs[k] for k in kept), seen)):

@@ -71,6 +71,11 @@ def _parse(source: str, number: int, data: bytes, tsv: bool) -> PairRow:
         return PairRow(source, number, "", "", None, raw, f"not JSON ({e.msg})", "bad_json")
     if not isinstance(obj, dict):
         return PairRow(source, number, "", "", None, raw, "not a JSON object", "bad_json")
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        why = "a string holds a lone surrogate (\\ud800-\\udfff), not UTF-8 text"
+        return PairRow(source, number, "", "", None, raw, why, "bad_encoding")
     missing = [k for k in ("ja", "en") if k not in obj]
     if missing:
         return PairRow(source, number, "", "", obj, raw, f"no {' and no '.join(missing)} field", "missing_field")

@@ -1,0 +1,145 @@
+"""`en_name_agreement` (the EN side's names explained by the JA side) and `reading` (JA read out in plain romaji)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.agreement import en_name_agreement, reading
+
+
+@pytest.mark.parametrize(
+    "ja, en, expected",
+    [
+        # kanji names, read by pykakasi
+        ("吉村洋文知事は述べた。", "Governor Yoshimura Hirofumi said.", 1.0),
+        ("大阪府の吉村洋文知事は会見で述べた。", "At a press conference, Osaka Governor Hirofumi Yoshimura said.", 1.0),
+        ("吉村洋文知事と松井一郎市長が会談した。", "Governor Yoshimura met with Mayor Matsui.", 1.0),
+        ("吉村洋文知事と松井一郎市長が会談した。", "Governor Yoshimura met with Mayor Tanaka.", 0.5),  # one replaced
+        ("吉村洋文知事が会談した。", "Governor Yamada Taro spoke.", 0.0),  # the name replaced
+        ("白鵬が勝った。", "the winner was Hakuho", 1.0),
+        ("北海道で雪が降った。", "it snowed in Hokkaido", 1.0),  # doubled letters folded
+        ("東京と大阪を結ぶ列車", "trains between Tokyo and Osaka", 1.0),
+        ("東京と大阪を結ぶ列車", "trains between Tokyo and Nagoya", 0.5),
+        # katakana names, by sound
+        ("ポグバが得点した。", "the goal was scored by Pogba", 1.0),
+        ("ポグバが得点した。", "the goal was scored by Messi", 0.0),
+        ("ポグバが得点した。", "the goal was scored by Pogba and Rashford", 0.5),
+        ("ｲﾁﾛｰが打った。", "a hit by Ichiro", 1.0),  # half-width katakana
+        # Latin tokens on the JA side
+        ("Appleの新製品", "a new product from Apple", 1.0),
+        # full-width EN is read after NFKC
+        ("東京で雨", "ｉｔ ｒａｉｎｅｄ ｉｎ Ｔｏｋｙｏ", 1.0),
+        ("大阪で雨", "ｉｔ ｒａｉｎｅｄ ｉｎ Ｔｏｋｙｏ", 0.0),
+        # what counts as a name: after a lowercase word, a digit or a closing parenthesis
+        ("会議", "in 2020 Tanaka said", 0.0),
+        ("会議", "a report (2020) Tanaka said", 0.0),
+        ("会議", "met Mr Smith", 0.0),  # a title joins the run; Smith is unexplained
+        # no name: None
+        ("吉村は言った。", "Yoshimura said", None),  # the first word of a sentence is no name
+        ("彼は言った。", 'He said: "Yoshimura will go."', None),  # nor the first of quoted speech
+        ("今日は晴れ", "It is sunny today.", None),
+        ("月曜日に会った。", "we met on Monday in January", None),  # months and weekdays are no names
+        ("五月に開いた。", "it opened in May", None),
+        ("彼は言った。", "said Mr", None),  # a title alone
+        ("東京で雨", "it rained in TOKYO", None),  # capitals only: no name
+        ("東京で雨", "", None),
+    ],
+)
+def test_en_name_agreement(ja, en, expected):
+    assert en_name_agreement(ja, en) == expected
+
+
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("会議は十月に開かれた。", "the meeting was held in Oct. 2020"),
+        ("九月に開いた。", "it opened in Sept. last year"),
+        ("一月五日に", "on 5 Jan."),
+        ("月曜の朝に会おう。", "see you on Mon. morning"),
+    ],
+)
+def test_abbreviated_months_and_weekdays_are_no_names(ja, en):
+    assert en_name_agreement(ja, en) is None
+
+
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("大谷翔平が打った。", "a home run by Ohtani"),
+        ("伊藤さんが言った。", "said Itoh"),
+        ("小野さんが言った。", "said Ohno"),
+    ],
+)
+def test_oh_spelling_of_a_long_o(ja, en):
+    assert en_name_agreement(ja, en) == 1.0
+
+
+EN_WORDS = st.lists(
+    st.sampled_from(
+        ["the", "said", "met", "in", "and", "Tokyo", "Yoshimura", "Pogba", "Mr", "Smith", "January", "Monday",
+         "(", ")", "2020", ",", ".", '"', "New", "York", "TOKYO"]
+    ),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(EN_WORDS)
+def test_a_side_names_itself(en):
+    # every EN name is among the Latin tokens of the same text on the JA side
+    assert en_name_agreement(en, en) in (None, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["吉村洋文知事", "ポグバ", "東京", "会議", ""]), EN_WORDS)
+def test_en_name_agreement_range_and_lowercase(ja, en):
+    got = en_name_agreement(ja, en)
+    assert got is None or 0.0 <= got <= 1.0
+    assert en_name_agreement(ja, en.lower()) is None  # without capitals, no names
+
+
+@pytest.mark.parametrize(
+    "ja, contains",
+    [
+        ("白鵬", "hakuho"),
+        ("吉村洋文", "yoshimura"),
+        ("吉村洋文", "hirofumi"),
+        ("大谷翔平", "otani"),  # Ootani folded
+        ("東京", "tokyo"),  # Toukyou folded
+        ("北海道", "hokaido"),  # Hokkaidou: long vowel and doubled letter folded
+        ("横綱白鵬が優勝した。", "hakuho"),
+    ],
+)
+def test_reading_of_kanji(ja, contains):
+    assert contains in reading(ja)
+
+
+@pytest.mark.parametrize(
+    "ja, expected",
+    [
+        ("はくほう", "hakuho"),  # ou -> o
+        ("おおたに", "otani"),  # oo -> o
+        ("さっぽろ", "saporo"),  # pp -> p
+        ("ｶﾀｶﾅ", "katakana"),  # half-width katakana, NFKC first
+        ("Ｔｏｋｙｏ", "tokyo"),  # Latin letters kept, lowercased
+        ("ABC、2020年!", "abcnen"),  # digits and punctuation dropped
+        ("", ""),
+    ],
+)
+def test_reading_folds(ja, expected):
+    assert reading(ja) == expected
+
+
+JA_CHARS = st.sampled_from(list("白鵬吉村東京大谷はくほうおたにさっぽろカタカナーｶﾀABCabc12、。 "))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=JA_CHARS, max_size=12))
+def test_reading_is_plain_letters(ja):
+    got = reading(ja)
+    assert re.fullmatch(r"[a-z]*", got)
+    assert not re.search(r"(.)\1", got)  # doubled letters folded
