@@ -723,6 +723,64 @@ _NOT_NAMES = frozenset(
 )
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")
 
+# Capitalised English words that Japanese renders by meaning, not by sound: such a word is
+# explained when the JA side holds one of its renderings (God ~ 神, Prefecture ~ 県).
+TRANSLATED_NAMES: dict[str, tuple[str, ...]] = {
+    "god": ("神",),
+    "lord": ("主",),
+    "father": ("父",),
+    "son": ("子",),
+    "spirit": ("霊",),
+    "holy": ("聖",),
+    "jews": ("ユダヤ",),
+    "jew": ("ユダヤ",),
+    "jewish": ("ユダヤ",),
+    "gentiles": ("異邦",),
+    "christ": ("キリスト",),
+    "jesus": ("イエス",),
+    "john": ("ヨハネ",),
+    "james": ("ヤコブ",),
+    "peter": ("ペテロ", "ペトロ"),
+    "japan": ("日本",),
+    "japanese": ("日本",),
+    "english": ("英",),
+    "britain": ("英",),
+    "british": ("英",),
+    "china": ("中国", "中"),
+    "chinese": ("中国", "中"),
+    "korea": ("韓国", "朝鮮"),
+    "korean": ("韓", "朝鮮"),
+    "america": ("米", "アメリカ"),
+    "american": ("米", "アメリカ"),
+    "russia": ("露", "ロシア"),
+    "germany": ("独", "ドイツ"),
+    "france": ("仏", "フランス"),
+    "europe": ("欧", "ヨーロッパ"),
+    "european": ("欧", "ヨーロッパ"),
+    "government": ("政府",),
+    "ministry": ("省",),
+    "minister": ("相", "大臣"),
+    "prefecture": ("県", "府"),
+    "city": ("市",),
+    "town": ("町",),
+    "university": ("大学",),
+    "president": ("大統領", "社長", "会長"),
+    "emperor": ("天皇", "皇帝"),
+    "king": ("王",),
+    "queen": ("女王",),
+    "church": ("教会",),
+    "police": ("警",),
+    "court": ("裁判所", "法廷"),
+    "parliament": ("議会", "国会"),
+    "army": ("軍",),
+    "party": ("党",),
+    "north": ("北",),
+    "south": ("南",),
+    "east": ("東",),
+    "west": ("西",),
+    "new": ("新",),
+}
+
 
 @lru_cache(maxsize=1)
 def _kakasi():
@@ -755,8 +813,9 @@ def en_name_agreement(ja: str, en: str) -> float | None:
     closing parenthesis (so the first word of a sentence or of quoted speech is not taken
     for a name), stop words, months, weekdays and titles left out. A name is explained
     when it or one of its words is among the JA side's Latin tokens, has its plain romaji
-    in the JA side's reading (`reading`), or sounds like one of the JA side's katakana
-    words.
+    in the JA side's reading (`reading`), sounds like one of the JA side's katakana words,
+    or is a word Japanese renders by meaning whose rendering the JA side holds
+    (`TRANSLATED_NAMES`: God ~ 神, Prefecture ~ 県).
 
     Returns:
         None when the EN side names nobody, else the share in [0, 1].
@@ -771,7 +830,8 @@ def en_name_agreement(ja: str, en: str) -> float | None:
     latin = latin_tokens(ja)
     read = reading(ja)
     katakana = _katakana_words(ja)
-    return sum(any(_explained(w, latin, read, katakana) for w in _words(name)) for name in names) / len(names)
+    ja = _nfkc(ja)
+    return sum(any(_explained(w, latin, read, katakana, ja) for w in _words(name)) for name in names) / len(names)
 
 
 def _words(name: str) -> list[str]:
@@ -781,9 +841,11 @@ def _words(name: str) -> list[str]:
     return [name.replace(" ", "").replace("-", ""), *parts] if len(parts) > 1 else parts
 
 
-def _explained(word: str, latin: set[str], read: str, katakana: list[str]) -> bool:
+def _explained(word: str, latin: set[str], read: str, katakana: list[str], ja: str) -> bool:
     plain = _plain_romaji(word)
     if word.casefold() in latin or (len(plain) >= 3 and plain in read):
+        return True
+    if any(r in ja for r in TRANSLATED_NAMES.get(word.casefold(), ())):
         return True
     readings = _sound_keys(word, True)
     return any(_sounds_alike(k, list(readings)) for k in katakana)

@@ -143,3 +143,16 @@ def test_reading_is_plain_letters(ja):
     got = reading(ja)
     assert re.fullmatch(r"[a-z]*", got)
     assert not re.search(r"(.)\1", got)  # doubled letters folded
+
+
+@pytest.mark.parametrize(
+    "ja, en, expected",
+    [
+        ("神は光あれと言われた。", "And then God said, Let there be light.", 1.0),  # Let: after a comma, no name
+        ("光あれと言われた。", "And then God said, Let there be light.", 0.0),
+        ("福島県の知事が話した。", "the governor of Fukushima Prefecture spoke", 1.0),
+        ("知事が話した。", "the governor of Fukushima Prefecture spoke", 0.0),
+    ],
+)
+def test_words_rendered_by_meaning_are_explained(ja, en, expected):
+    assert en_name_agreement(ja, en) == expected
