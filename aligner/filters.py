@@ -99,8 +99,3 @@ def duplicate_reasons(pairs: Iterable[tuple[str, str]], seen: set | None = None)
         out.append("duplicate" if exact in seen else "near_duplicate" if near in seen else None)
         seen.update((exact, near))
     return out
-
-
-def first_reason(*reasons: str | None) -> str | None:
-    """The first reason that is not None."""
-    return next((r for r in reasons if r), None)

@@ -15,7 +15,6 @@ from aligner.filters import (
     duplicate_key,
     duplicate_reasons,
     feature_reason,
-    first_reason,
     near_duplicate_key,
     text_reason,
 )
@@ -218,19 +217,6 @@ def test_duplicate_reasons_against_naive(pairs):
         else:
             expected.append(None)
     assert duplicate_reasons(pairs) == expected
-
-
-@pytest.mark.parametrize(
-    "reasons, expected",
-    [
-        ((), None),
-        ((None, None), None),
-        ((None, "", "too_long", "low_score"), "too_long"),  # "" counts as no reason
-        (("duplicate", None), "duplicate"),
-    ],
-)
-def test_first_reason(reasons, expected):
-    assert first_reason(*reasons) == expected
 
 
 # --------------------------------------------------------------------------- the README's table
