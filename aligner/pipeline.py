@@ -16,7 +16,14 @@ from aligner.embed import Embedder, get_embedder
 from aligner.language import JOINER
 from aligner.read import ReadFailure, read_documents
 from aligner.records import Block, Document, Features, Pair, Span
-from aligner.score import default_scorer, margin, pair_features, pair_score, score_pairs
+from aligner.score import (
+    default_scorer,
+    neighbour_similarity,
+    pair_features,
+    pair_score,
+    ratio_margin,
+    score_pairs,
+)
 from aligner.segment import split_sentences
 
 log = logging.getLogger(__name__)
@@ -336,10 +343,10 @@ def _align_level(
         ev = coster.window("en", b, j)[0]
         jp = _others(ja_pool, list(bead.ja)) if same_pool else ja_pool
         ep = _others(en_pool, list(bead.en)) if same_pool else en_pool
-        m = margin(cos, jv, ev, jp, ep)
+        near = neighbour_similarity(jv, ev, jp, ep)
         ja_text, en_text = _side_text(_spans(ja_side), "ja", texts), _side_text(_spans(en_side), "en", texts)
-        feats = pair_features(ja_text, en_text, cos, m, float(coster.length_z(a, b, i, j)[0]))
-        score = round(pair_score(float(coster.fit(a, b, i, j)[0]), m, params.skip), 4)
+        feats = pair_features(ja_text, en_text, cos, ratio_margin(cos, near), float(coster.length_z(a, b, i, j)[0]))
+        score = round(pair_score(float(coster.fit(a, b, i, j)[0]), cos - near, params.skip), 4)
         kept = score >= config.filters.min_score
         sides[len(out)] = (jv, ev)
         out.append(_pair(doc_id, level, ja_side, en_side, texts, feats, score, kept, "" if kept else "low_score"))

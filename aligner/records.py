@@ -56,8 +56,8 @@ class Bead:
 class Features:
     """What a pair's score is made from; every field is written to the output.
 
-    cosine: embedding cosine of the two sides. margin: cosine minus the mean cosine of each
-    side's nearest other candidates (LASER's margin, difference form). length_z:
+    cosine: embedding cosine of the two sides. margin: LASER's ratio margin, the cosine over
+    the mean cosine of each side with its 4 nearest other candidates. length_z:
     log(EN chars / JA chars) as a z-score under the JA/EN length model. ja_lang / en_lang:
     confidence that the JA side is Japanese and the EN side English (0 when another
     language wins). numbers, latin, names, en_names: agreement in [0, 1] of the numbers,

@@ -22,14 +22,14 @@ from aligner.records import Features
 from aligner.segment import split_sentences
 
 
-def margin(
-    cos: float, ja_vec: np.ndarray, en_vec: np.ndarray, ja_pool: np.ndarray, en_pool: np.ndarray, k: int = 4
+def neighbour_similarity(
+    ja_vec: np.ndarray, en_vec: np.ndarray, ja_pool: np.ndarray, en_pool: np.ndarray, k: int = 4
 ) -> float:
-    """LASER's margin in difference form: cos minus the mean similarity of each side to its
-    k nearest candidates on the other side (the pair's own segments excluded by the caller).
+    """How close a pair's sides are to their nearest other candidates: the mean, over the two
+    sides, of the mean cosine of the side with its k nearest candidates of the other language
+    (the pair's own segments left out of the pools by the caller).
 
     Args:
-        cos: the pair's cosine.
         ja_vec, en_vec: (d,) unit embeddings of the two sides.
         ja_pool: (p, d) other JA candidates for the EN side; en_pool: (q, d) other EN
             candidates for the JA side. An empty pool contributes 0.
@@ -42,12 +42,23 @@ def margin(
         top = np.sort(sims)[-min(k, sims.size) :]
         return float(np.mean(top))
 
-    return cos - 0.5 * (knn(ja_vec, en_pool) + knn(en_vec, ja_pool))
+    return 0.5 * (knn(ja_vec, en_pool) + knn(en_vec, ja_pool))
+
+
+RATIO_FLOOR = 0.05
+"""The least neighbour similarity a ratio margin divides by (unrelated USE v3 pairs average
+about 0.08), so that a pair with no close neighbours does not get an unbounded margin."""
+
+
+def ratio_margin(cos: float | np.ndarray, neighbours: float | np.ndarray) -> float | np.ndarray:
+    """LASER's ratio margin: the pair's cosine over its neighbour similarity (floored at
+    RATIO_FLOOR). Above 1 when the pair stands out from its neighbours."""
+    return cos / np.maximum(neighbours, RATIO_FLOOR)
 
 
 def batch_margins(ja: np.ndarray, en: np.ndarray, k: int = 4, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """Cosines and margins of n pairs whose candidates are each other: pair i's JA side is
-    compared with every other pair's EN side and the reverse (as in LASER mining).
+    """Cosines and ratio margins of n pairs whose candidates are each other: pair i's JA side
+    is compared with every other pair's EN side and the reverse (as in LASER mining).
 
     Args:
         ja, en: (n, d) unit rows; row i of each is pair i.
@@ -55,12 +66,13 @@ def batch_margins(ja: np.ndarray, en: np.ndarray, k: int = 4, chunk: int = 2048)
         chunk: rows per matrix product, so memory stays O(chunk * n).
 
     Returns:
-        (cosine, margin): two (n,) arrays; with no other pair, the margin is the cosine.
+        (cosine, margin): two (n,) arrays (`ratio_margin`); with no other pair, the
+        neighbour similarity is 0 and the margin the cosine over RATIO_FLOOR.
     """
     n = ja.shape[0]
     cos = np.einsum("nd,nd->n", ja, en).astype(np.float64)
     if n < 2:
-        return cos, cos.copy()
+        return cos, ratio_margin(cos, np.zeros(n))
     kk = min(k, n - 1)
     knn_ja, knn_en = np.empty(n), np.empty(n)
     for start in range(0, n, chunk):
@@ -69,7 +81,7 @@ def batch_margins(ja: np.ndarray, en: np.ndarray, k: int = 4, chunk: int = 2048)
             sims = side[rows] @ other.T
             sims[np.arange(rows.size), rows] = -np.inf  # the pair's own partner is no neighbour
             out[rows] = np.mean(-np.partition(-sims, kk - 1, axis=1)[:, :kk], axis=1)
-    return cos, cos - 0.5 * (knn_ja + knn_en)
+    return cos, ratio_margin(cos, 0.5 * (knn_ja + knn_en))
 
 
 MARGIN_FLOOR = 0.15
@@ -78,7 +90,8 @@ below it, the score drops with `margin_weight`."""
 
 
 def pair_score(fit: float, margin: float, skip: float, margin_weight: float = 2.0, temperature: float = 0.1) -> float:
-    """A bead's fit (`BeadCoster.fit`, lower is better) and margin -> a score in [0, 1].
+    """A bead's fit (`BeadCoster.fit`, lower is better) and its margin in difference form
+    (cosine minus `neighbour_similarity`) -> the alignment's score in [0, 1].
 
     The aligner keeps a 1-1 bead rather than two skips exactly when fit < 2 * skip, so that
     break-even point maps to 0.5 for a pair whose margin is at least MARGIN_FLOOR; a pair

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aligner.score import MARGIN_FLOOR, margin, pair_score
+from aligner.score import MARGIN_FLOOR, neighbour_similarity, pair_score, ratio_margin
 
 E0, E1 = np.eye(2)
 # similarities to E0: 1, 0.6, 0
@@ -21,19 +21,26 @@ EMPTY = np.zeros((0, 2))
 
 
 @pytest.mark.parametrize(
-    "cos, ja_pool, en_pool, k, expected",
+    "ja_pool, en_pool, k, expected",
     [
-        (0.9, JA_POOL, EN_POOL, 1, 0.0),  # 0.9 - (1 + 0.8) / 2
-        (0.9, JA_POOL, EN_POOL, 2, 0.15),  # 0.9 - (0.8 + 0.7) / 2
-        (0.9, JA_POOL, EN_POOL, 4, 0.283333),  # k above the pool sizes: 0.9 - (0.533333 + 0.7) / 2
-        (0.9, EMPTY, EMPTY, 4, 0.9),  # no neighbours: the margin is the cosine
-        (0.9, JA_POOL, EMPTY, 1, 0.5),  # 0.9 - (0 + 0.8) / 2
-        (0.9, EMPTY, EN_POOL, 2, 0.5),  # 0.9 - (0.8 + 0) / 2
-        (0.2, JA_POOL, EN_POOL, 1, -0.7),
+        (JA_POOL, EN_POOL, 1, 0.9),  # (1 + 0.8) / 2
+        (JA_POOL, EN_POOL, 2, 0.75),  # (0.8 + 0.7) / 2
+        (JA_POOL, EN_POOL, 4, 0.616667),  # k above the pool sizes: (0.533333 + 0.7) / 2
+        (EMPTY, EMPTY, 4, 0.0),  # no neighbours
+        (JA_POOL, EMPTY, 1, 0.4),  # (0 + 0.8) / 2
+        (EMPTY, EN_POOL, 2, 0.4),  # (0.8 + 0) / 2
     ],
 )
-def test_margin(cos, ja_pool, en_pool, k, expected):
-    assert margin(cos, E0, E1, ja_pool, en_pool, k=k) == pytest.approx(expected, abs=1e-6)
+def test_neighbour_similarity(ja_pool, en_pool, k, expected):
+    assert neighbour_similarity(E0, E1, ja_pool, en_pool, k=k) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "cos, near, expected",
+    [(0.9, 0.45, 2.0), (0.6, 0.6, 1.0), (0.5, 0.0, 10.0), (0.5, 0.01, 10.0), (-0.2, 0.4, -0.5)],
+)
+def test_ratio_margin(cos, near, expected):
+    assert ratio_margin(cos, near) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(

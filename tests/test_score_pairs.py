@@ -18,6 +18,7 @@ from aligner.filters import REASONS, FilterConfig, near_duplicate_key
 from aligner.records import Features
 from aligner.score import (
     INPUTS,
+    RATIO_FLOOR,
     ScoredPair,
     Scorer,
     batch_margins,
@@ -25,9 +26,10 @@ from aligner.score import (
     default_scorer,
     design_row,
     language_confidence,
-    margin,
+    neighbour_similarity,
     overlap,
     pair_features,
+    ratio_margin,
     score_pairs,
 )
 
@@ -87,11 +89,11 @@ EN3 = np.array([[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [0.0, 0.6, 0.8]])
 @pytest.mark.parametrize(
     "k, margins",
     [
-        # k=1: knn_ja = (0.6, 0.6, 0), knn_en = (0, 0.6, 0.6)
-        (1, [0.7, 0.2, 0.5]),
-        # k=2: knn_ja = (0.3, 0.3, 0), knn_en = (0, 0.3, 0.3)
-        (2, [0.85, 0.5, 0.65]),
-        (4, [0.85, 0.5, 0.65]),  # k over n - 1 takes every other pair
+        # k=1: knn_ja = (0.6, 0.6, 0), knn_en = (0, 0.6, 0.6): neighbours (0.3, 0.6, 0.3)
+        (1, [1 / 0.3, 0.8 / 0.6, 0.8 / 0.3]),
+        # k=2: knn_ja = (0.3, 0.3, 0), knn_en = (0, 0.3, 0.3): neighbours (0.15, 0.3, 0.15)
+        (2, [1 / 0.15, 0.8 / 0.3, 0.8 / 0.15]),
+        (4, [1 / 0.15, 0.8 / 0.3, 0.8 / 0.15]),  # k over n - 1 takes every other pair
     ],
 )
 def test_batch_margins_hand_made(k, margins):
@@ -102,14 +104,15 @@ def test_batch_margins_hand_made(k, margins):
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 2048])
 def test_batch_margins_chunks_agree_on_hand_made(chunk):
-    np.testing.assert_allclose(batch_margins(JA3, EN3, k=1, chunk=chunk)[1], [0.7, 0.2, 0.5], atol=1e-12)
+    expected = [1 / 0.3, 0.8 / 0.6, 0.8 / 0.3]
+    np.testing.assert_allclose(batch_margins(JA3, EN3, k=1, chunk=chunk)[1], expected, atol=1e-12)
 
 
 def test_own_partner_is_no_neighbour():
-    # each pair is identical to itself and orthogonal to the other: nothing to subtract
+    # each pair is identical to itself and orthogonal to the other: no close neighbour
     cos, mar = batch_margins(np.eye(2), np.eye(2), k=1)
     np.testing.assert_allclose(cos, [1.0, 1.0])
-    np.testing.assert_allclose(mar, [1.0, 1.0])  # 0.0 if the partner counted as a neighbour
+    np.testing.assert_allclose(mar, [1 / RATIO_FLOOR] * 2)  # 1.0 if the partner counted as a neighbour
 
 
 @pytest.mark.parametrize(
@@ -120,10 +123,10 @@ def test_own_partner_is_no_neighbour():
         (np.zeros((0, 2)), np.zeros((0, 2)), []),
     ],
 )
-def test_one_pair_margin_is_its_cosine(ja, en, cos):
+def test_one_pair_margin_divides_by_the_floor(ja, en, cos):
     c, m = batch_margins(np.array(ja, float), np.array(en, float))
     np.testing.assert_allclose(c, cos)
-    np.testing.assert_allclose(m, cos)
+    np.testing.assert_allclose(m, np.array(cos) / RATIO_FLOOR)
     assert c.shape == m.shape == (len(cos),)
 
 
@@ -148,7 +151,8 @@ def test_batch_margins_chunked_equals_one_block_and_naive(seed, n, d, k, chunk):
     np.testing.assert_allclose(mar, one_mar, atol=1e-12)
     for i in range(n):
         others = [j for j in range(n) if j != i]
-        naive = margin(float(ja[i] @ en[i]), ja[i], en[i], ja[others], en[others], k=k)
+        near = neighbour_similarity(ja[i], en[i], ja[others], en[others], k=k)
+        naive = ratio_margin(float(ja[i] @ en[i]), near)
         assert mar[i] == pytest.approx(naive, abs=1e-9)
 
 
@@ -348,11 +352,12 @@ PAIRS3 = [("犬が走る。", "A dog runs."), ("猫が寝る。", "A cat sleeps.
 def test_compute_features_one_per_pair_in_order():
     fake = FakeEmbedder(ROWS3)
     feats = compute_features(PAIRS3, fake)
-    # margins with k=4 (all other pairs): knn_ja = (0, 0, 0.3536), knn_en = (0, 0.3536, 0)
+    # margins with k=4 (all other pairs): knn_ja = (0, 0, 0.3536), knn_en = (0, 0.3536, 0), so
+    # neighbours (0, 0.1768, 0.1768); the first divides by RATIO_FLOOR (0.05)
     assert [(f.cosine, f.margin, f.coverage) for f in feats] == [
-        (1.0, 1.0, 1.0),
-        (0.7071, 0.5303, 0.7071),  # one sentence each side: the coverage is the cosine
-        (0.0, -0.1768, 0.0),
+        (1.0, 20.0, 1.0),
+        (0.7071, 4.0, 0.7071),  # one sentence each side: the coverage is the cosine
+        (0.0, 0.0, 0.0),
     ]
     assert fake.calls == [[ja for ja, _ in PAIRS3] + [en for _, en in PAIRS3]]  # one call, sides only
     reversed_feats = compute_features(PAIRS3[::-1], FakeEmbedder(ROWS3))
@@ -361,10 +366,11 @@ def test_compute_features_one_per_pair_in_order():
 
 def test_compute_features_margin_within_batch():
     feats = compute_features(PAIRS3, FakeEmbedder(ROWS3), batch=1)
-    assert [f.margin for f in feats] == [f.cosine for f in feats]  # alone in its batch
+    # alone in its batch: no neighbour, the cosine over RATIO_FLOOR
+    assert [f.margin for f in feats] == pytest.approx([f.cosine / RATIO_FLOOR for f in feats], abs=1e-2)
     feats = compute_features(PAIRS3, FakeEmbedder(ROWS3), batch=2)
-    # the first two pairs only see each other (no similarity): margin == cosine; the third is alone
-    assert [f.margin for f in feats] == [1.0, 0.7071, 0.0]
+    # the first two pairs only see each other (no similarity); the third is alone
+    assert [f.margin for f in feats] == pytest.approx([20.0, 14.1421, 0.0], abs=1e-3)  # 0.7071 / 0.05
 
 
 def test_compute_features_of_nothing_encodes_nothing():
