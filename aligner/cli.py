@@ -49,6 +49,11 @@ def _fail(e: AlignerError) -> None:
     raise typer.Exit(1)
 
 
+def _write_error(output: Path, e: OSError) -> InputError:
+    """An output that cannot be written, as a one-line error naming it."""
+    return InputError(f"{output}: cannot write there: {e.strerror or e}; choose another output")
+
+
 def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
     from aligner.embed import default_cache_path
 
@@ -84,6 +89,9 @@ def build_cli(
         report = write_corpus(corpus, output, config, embedder.name, __version__)
     except AlignerError as e:
         _fail(e)
+        return
+    except OSError as e:
+        _fail(_write_error(output, e))
         return
     for doc in report["documents"]:
         line = f"{doc['doc']}: {doc['paragraph_pairs']} paragraph pairs, {doc['sentence_pairs']} sentence pairs"
@@ -132,7 +140,7 @@ def align_cli(
             with atomic_write(output) as f:
                 f.write(text)
         except OSError as e:
-            _fail(InputError(f"{output}: cannot write the file: {e.strerror or e}"))
+            _fail(_write_error(output, e))
             return
         typer.echo(f"wrote {output}: {len(beads)} beads for {len(ja)} JA and {len(en)} EN segments", err=True)
 
@@ -179,7 +187,7 @@ def eval_cli(
         try:
             write_json(output, result)
         except OSError as e:
-            _fail(InputError(f"{output}: cannot write the file: {e.strerror or e}"))
+            _fail(_write_error(output, e))
 
 
 def _beads(path: Path):
@@ -231,6 +239,9 @@ def score_cli(
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
     except AlignerError as e:
         _fail(e)
+        return
+    except OSError as e:
+        _fail(_write_error(output, e))
         return
     summary = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda x: -x[1]))
     typer.echo(f"wrote {output}: {sum(counts.values())} lines: {summary}", err=True)

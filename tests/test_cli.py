@@ -64,3 +64,12 @@ def test_unknown_model_is_one_line_and_exit_1(tmp_path: Path):
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(tmp_path / "out"), "--model", "bogus", "--no-cache"])
     assert result.exit_code == 1
     assert "unknown model 'bogus'" in result.output
+
+
+def test_unwritable_output_is_one_line_and_exit_1(tmp_path: Path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["build", str(SEEDS), "-o", str(blocker / "out"), "--no-cache"])
+    assert result.exit_code == 1
+    assert "cannot write there" in result.output and "a_file" in result.output
+    assert "Traceback" not in result.output
