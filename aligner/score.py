@@ -173,7 +173,10 @@ def design_row(f: Features) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class Scorer:
-    """A logistic model over `design_row`: score = sigmoid(bias + weights . inputs).
+    """A small model over `design_row`, inputs standardised by `mean` and `scale`:
+    score = sigmoid(bias + weights . h), where h is the standardised inputs themselves
+    (logistic regression) or, when `hidden` is given, tanh(inputs @ hidden + hidden_bias)
+    (one hidden layer of a few units).
 
     The shipped coefficients (resources/scorer.json) are fitted by scripts/fit_scorer.py on
     pairs it builds from aligned data and synthetic negatives.
@@ -184,6 +187,8 @@ class Scorer:
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
+    hidden: tuple[tuple[float, ...], ...] = ()
+    hidden_bias: tuple[float, ...] = ()
 
     def score(self, features: Features) -> float:
         """A pair's features -> its calibrated probability of being a translation pair."""
@@ -192,6 +197,8 @@ class Scorer:
     def score_rows(self, rows: np.ndarray) -> np.ndarray:
         """(n, len(INPUTS)) design rows -> (n,) scores in [0, 1]."""
         z = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
+        if self.hidden:
+            z = np.tanh(z @ np.asarray(self.hidden) + np.asarray(self.hidden_bias))
         x = np.clip(z @ np.asarray(self.weights) + self.bias, -50.0, 50.0)
         return 1.0 / (1.0 + np.exp(-x))
 
@@ -204,7 +211,7 @@ class Scorer:
 
     def to_dict(self) -> dict:
         """JSON-ready form, as stored in resources/scorer.json."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        return json.loads(json.dumps(asdict(self)))
 
 
 SCORER_FILE = Path(__file__).parent / "resources" / "scorer.json"
@@ -215,7 +222,15 @@ def default_scorer() -> Scorer:
     """The shipped calibrated model; raises AlignerError naming the file if it is unusable."""
     try:
         d = json.loads(SCORER_FILE.read_text(encoding="utf-8"))
-        scorer = Scorer(tuple(d["inputs"]), tuple(d["weights"]), float(d["bias"]), tuple(d["mean"]), tuple(d["scale"]))
+        scorer = Scorer(
+            tuple(d["inputs"]),
+            tuple(d["weights"]),
+            float(d["bias"]),
+            tuple(d["mean"]),
+            tuple(d["scale"]),
+            tuple(tuple(row) for row in d.get("hidden", ())),
+            tuple(d.get("hidden_bias", ())),
+        )
     except (OSError, KeyError, ValueError, TypeError) as e:
         raise AlignerError(f"{SCORER_FILE}: cannot load the scoring model ({e}); reinstall aligner") from e
     if scorer.inputs != INPUTS:

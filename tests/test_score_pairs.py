@@ -258,11 +258,42 @@ def test_score_of_features_is_score_rows_of_design_row():
     assert s.score(f) == pytest.approx(float(s.score_rows(design_row(f)[None, :])[0]), abs=1e-12)
 
 
-def test_shipped_weights_point_the_expected_way():
-    w = dict(zip(INPUTS, default_scorer().weights))
-    assert all(w[k] > 0 for k in ("cosine", "margin", "en_lang"))
-    assert all(w[k] < 0 for k in ("abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
-                                  "en_name_mismatch", "overlap"))  # fmt: skip
+TYPICAL_GOOD = dict(
+    cosine=0.7, margin=2.0, abs_length_z=0.5, number_mismatch=0.0, latin_mismatch=0.0, name_mismatch=0.0,
+    en_name_mismatch=0.0, ja_lang=1.0, en_lang=1.0, overlap=0.0, coverage=0.7,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, value, direction",
+    [
+        ("cosine", 0.2, "down"),
+        ("margin", 0.8, "down"),
+        ("abs_length_z", 4.0, "down"),
+        ("number_mismatch", 1.0, "down"),
+        ("en_name_mismatch", 1.0, "down"),
+        ("overlap", 0.9, "down"),
+        ("coverage", 0.1, "down"),
+        ("en_lang", 0.2, "down"),
+    ],
+)
+def test_shipped_scorer_moves_the_expected_way(name, value, direction):
+    s = default_scorer()
+    good = np.array([TYPICAL_GOOD[k] for k in INPUTS])
+    changed = good.copy()
+    changed[INPUTS.index(name)] = value
+    before, after = s.score_rows(np.stack([good, changed]))
+    assert before > 0.5
+    assert after < before if direction == "down" else after > before
+
+
+LOGISTIC = Scorer(
+    INPUTS,
+    tuple(float(w) for w in np.linspace(-2.0, 2.0, len(INPUTS))),
+    0.3,
+    tuple(0.1 * k for k in range(len(INPUTS))),
+    tuple(1.0 + 0.2 * k for k in range(len(INPUTS))),
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -272,7 +303,7 @@ def test_shipped_weights_point_the_expected_way():
     delta=st.floats(0.001, 5),
 )
 def test_score_rows_move_with_each_weight(row, i, delta):
-    s = default_scorer()
+    s = LOGISTIC
     lo = np.array(row)
     hi = lo.copy()
     hi[i] += delta
@@ -305,9 +336,12 @@ def test_default_scorer_is_the_shipped_file():
     s = default_scorer()
     stored = json.loads(score_module.SCORER_FILE.read_text(encoding="utf-8"))
     assert s.inputs == INPUTS == tuple(stored["inputs"])
-    assert len(s.weights) == len(s.mean) == len(s.scale) == len(INPUTS)
+    assert len(s.mean) == len(s.scale) == len(INPUTS)
+    assert len(s.weights) == (len(s.hidden_bias) if s.hidden else len(INPUTS))
+    assert all(len(row) == len(s.weights) for row in s.hidden)
     assert all(x > 0 for x in s.scale)
-    assert s.to_dict() == {k: stored[k] for k in ("inputs", "weights", "bias", "mean", "scale")}
+    keys = ("inputs", "weights", "bias", "mean", "scale", "hidden", "hidden_bias")
+    assert s.to_dict() == {k: stored[k] for k in keys}
     assert default_scorer() is s  # loaded once
 
 
@@ -567,3 +601,14 @@ def test_score_pairs_with_the_real_model(embedder):
     assert [p.reason for p in out] == ["", "", "low_score", "duplicate"]
     assert out[0].score > 0.9 and out[1].score > 0.9 and out[2].score < 0.2
     assert out[0].features.cosine > 0.6 > out[2].features.cosine
+
+
+@pytest.mark.parametrize("x", [-2.0, 0.0, 0.5, 3.0])
+def test_hidden_layer_formula(x):
+    s = Scorer(("a",), (2.0, -1.0), 0.1, (1.0,), (2.0,), hidden=((1.0, 0.5),), hidden_bias=(0.0, 0.2))
+    z = (x - 1.0) / 2.0
+    logit = 0.1 + 2.0 * math.tanh(z) - 1.0 * math.tanh(0.5 * z + 0.2)
+    assert s.score_rows(np.array([[x]]))[0] == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-12)
+    # JSON round trip keeps the layer
+    assert Scorer(**{k: (tuple(map(tuple, v)) if k == "hidden" else tuple(v) if isinstance(v, list) else v)
+                     for k, v in s.to_dict().items()}) == s  # fmt: skip
