@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -20,6 +21,7 @@ from aligner.export import (
 from aligner.filters import FilterConfig
 from aligner.pipeline import Corpus, DocReport
 from aligner.records import Features, Pair
+from aligner.score import SCORER_FILE
 
 GOLDEN = Path(__file__).parent / "data" / "export" / "pair_records.json"
 
@@ -202,6 +204,8 @@ def test_write_corpus(tmp_path):
     assert man["aligner_version"] == "9.9.9" and man["embedder"] == "fake-emb"
     assert man["signature"] == config.signature() and "filters.min_score=0.6" in man["signature"]
     assert man["config"] == config.as_dict()
+    # the scoring model is part of what made the corpus
+    assert man["scorer_sha256"] == hashlib.sha256(SCORER_FILE.read_bytes()).hexdigest()
     assert man["inputs"] == [
         {"path": str(source), "size": 3, "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
         {"path": str(tmp_path / "gone.txt"), "size": None, "sha256": None},

@@ -14,6 +14,7 @@ import numpy as np
 from aligner.config import BuildConfig
 from aligner.export.files import write_json, write_jsonl
 from aligner.records import Pair
+from aligner.score import SCORER_FILE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,6 +103,7 @@ def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, 
         "aligner_version": version,
         "embedder": embedder_name,
         "signature": config.signature(),
+        "scorer_sha256": _file_entry(str(SCORER_FILE))["sha256"],
         "config": config.as_dict(),
         "inputs": [_file_entry(r.source) for r in corpus.reports],
         "outputs": ["paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl", "report.json"],
