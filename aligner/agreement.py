@@ -598,8 +598,9 @@ def _sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     (Japanese adds one to most final consonants: トランプ toranpu); skeleton: the key's
     consonants only, doubles made single. An EN word has more readings: without a common
     ending (Russian ~ ロシア), with a soft g (page ~ ページ, Egypt ~ エジプト), and non-rhotic
-    (r after a vowel is silent: Leicester ~ レスター, Manchester ~ マンチェスター), and with
-    a first j read as y (Jacob ~ ヤコブ)."""
+    (r after a vowel is silent: Leicester ~ レスター, Manchester ~ マンチェスター), with
+    a first j read as y (Jacob ~ ヤコブ), th read as t (Thomas ~ トマス, Timothy ~ テモテ),
+    ch as k (Christ ~ キリスト, Chaldea ~ カルデヤ) and kh as h (Khalid ~ ハーリド)."""
     word = _strip_accents(word.casefold())
     spellings = {word}
     if english:
@@ -607,6 +608,8 @@ def _sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
         spellings |= {_SOFT_G.sub("j", w) for w in spellings}
         # a j read the Latin or German way: Jacob ヤコブ, Joseph ヨセフ, Jesus イエス, Jena イエナ
         spellings |= {w[0].replace("j", "y") + w[1:] for w in spellings if w.startswith("j")}
+        for written, read in (("th", "t"), ("ch", "k"), ("kh", "h")):
+            spellings |= {w.replace(written, read) for w in spellings if written in w}
     readings = {_spell(w) for w in spellings}
     if english:
         readings |= {re.sub(r"(.)\1+", r"\1", _NON_RHOTIC.sub("", r)) for r in readings}
@@ -715,71 +718,7 @@ def name_agreement(ja: str, en: str) -> float | None:
     return sum(1 for w in words if _sounds_alike(w, readings)) / len(words)
 
 
-_EN_NAME = re.compile(r"(?<=[a-z0-9)] )[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
-_NOT_NAMES = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
-)
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")
-
-# Capitalised English words that Japanese renders by meaning, not by sound: such a word is
-# explained when the JA side holds one of its renderings (God ~ 神, Prefecture ~ 県).
-TRANSLATED_NAMES: dict[str, tuple[str, ...]] = {
-    "god": ("神",),
-    "lord": ("主",),
-    "father": ("父",),
-    "son": ("子",),
-    "spirit": ("霊",),
-    "holy": ("聖",),
-    "jews": ("ユダヤ",),
-    "jew": ("ユダヤ",),
-    "jewish": ("ユダヤ",),
-    "gentiles": ("異邦",),
-    "christ": ("キリスト",),
-    "jesus": ("イエス",),
-    "john": ("ヨハネ",),
-    "james": ("ヤコブ",),
-    "peter": ("ペテロ", "ペトロ"),
-    "japan": ("日本",),
-    "japanese": ("日本",),
-    "english": ("英",),
-    "britain": ("英",),
-    "british": ("英",),
-    "china": ("中国", "中"),
-    "chinese": ("中国", "中"),
-    "korea": ("韓国", "朝鮮"),
-    "korean": ("韓", "朝鮮"),
-    "america": ("米", "アメリカ"),
-    "american": ("米", "アメリカ"),
-    "russia": ("露", "ロシア"),
-    "germany": ("独", "ドイツ"),
-    "france": ("仏", "フランス"),
-    "europe": ("欧", "ヨーロッパ"),
-    "european": ("欧", "ヨーロッパ"),
-    "government": ("政府",),
-    "ministry": ("省",),
-    "minister": ("相", "大臣"),
-    "prefecture": ("県", "府"),
-    "city": ("市",),
-    "town": ("町",),
-    "university": ("大学",),
-    "president": ("大統領", "社長", "会長"),
-    "emperor": ("天皇", "皇帝"),
-    "king": ("王",),
-    "queen": ("女王",),
-    "church": ("教会",),
-    "police": ("警",),
-    "court": ("裁判所", "法廷"),
-    "parliament": ("議会", "国会"),
-    "army": ("軍",),
-    "party": ("党",),
-    "north": ("北",),
-    "south": ("南",),
-    "east": ("東",),
-    "west": ("西",),
-    "new": ("新",),
-}
 
 
 @lru_cache(maxsize=1)
@@ -789,11 +728,13 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
-def _plain_romaji(text: str) -> str:
-    """Latin letters only, lowercase, long vowels and doubled letters folded (Hakuhou and
-    Hakuho, Yoshirou and Yoshiro, Ootani and Otani read alike)."""
+def plain_romaji(text: str) -> str:
+    """Latin letters only, lowercase, long vowels and doubled letters folded, m before b, p
+    and m written n (Hakuhou and Hakuho, Yoshirou and Yoshiro, Ootani and Otani, Shimbun
+    and Shinbun read alike)."""
     text = _ROMAJI_NOISE.sub("", text.lower())
     text = re.sub(r"oh(?![aeiou])", "o", text)  # Ohtani, Itoh: a long o spelt oh
+    text = re.sub(r"m(?=[bpm])", "n", text)  # Shimbun and shinbun, Namba and Nanba
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e")):
         text = text.replace(long, short)
     return re.sub(r"(.)\1+", r"\1", text)
@@ -801,51 +742,5 @@ def _plain_romaji(text: str) -> str:
 
 def reading(ja: str) -> str:
     """The Japanese side read out in plain romaji (kanji by their most common reading, via
-    pykakasi), folded as `_plain_romaji` does; Latin letters in it are kept."""
-    return _plain_romaji("".join(item["hepburn"] for item in _kakasi().convert(_nfkc(ja))))
-
-
-def en_name_agreement(ja: str, en: str) -> float | None:
-    """The share of the EN side's names that the JA side explains: the other direction of
-    `name_agreement`, and the one that sees names written in kanji (吉村 ~ Yoshimura).
-
-    EN names: capitalised words or runs of them that follow a lowercase word, a digit or a
-    closing parenthesis (so the first word of a sentence or of quoted speech is not taken
-    for a name), stop words, months, weekdays and titles left out. A name is explained
-    when it or one of its words is among the JA side's Latin tokens, has its plain romaji
-    in the JA side's reading (`reading`), sounds like one of the JA side's katakana words,
-    or is a word Japanese renders by meaning whose rendering the JA side holds
-    (`TRANSLATED_NAMES`: God ~ 神, Prefecture ~ 県).
-
-    Returns:
-        None when the EN side names nobody, else the share in [0, 1].
-    """
-    names = [
-        m.group()
-        for m in _EN_NAME.finditer(_nfkc(en))
-        if m.group().casefold() not in _NOT_NAMES and m.group().casefold() not in EN_STOP_WORDS
-    ]
-    if not names:
-        return None
-    latin = latin_tokens(ja)
-    read = reading(ja)
-    katakana = _katakana_words(ja)
-    ja = _nfkc(ja)
-    return sum(any(_explained(w, latin, read, katakana, ja) for w in _words(name)) for name in names) / len(names)
-
-
-def _words(name: str) -> list[str]:
-    """A run of capitalised words, and its words on their own (Osaka Prefecture is explained
-    by Osaka: the English half of a run is often a plain translation)."""
-    parts = re.split(r"[- ]", name)
-    return [name.replace(" ", "").replace("-", ""), *parts] if len(parts) > 1 else parts
-
-
-def _explained(word: str, latin: set[str], read: str, katakana: list[str], ja: str) -> bool:
-    plain = _plain_romaji(word)
-    if word.casefold() in latin or (len(plain) >= 3 and plain in read):
-        return True
-    if any(r in ja for r in TRANSLATED_NAMES.get(word.casefold(), ())):
-        return True
-    readings = _sound_keys(word, True)
-    return any(_sounds_alike(k, list(readings)) for k in katakana)
+    pykakasi), folded as `plain_romaji` does; Latin letters in it are kept."""
+    return plain_romaji("".join(item["hepburn"] for item in _kakasi().convert(_nfkc(ja))))

@@ -63,7 +63,14 @@ class Features:
     language wins). numbers, latin, names, en_names: agreement in [0, 1] of the numbers,
     the JA side's Latin-script tokens, its katakana words and the EN side's names with the
     other side, None when there is nothing to compare. overlap: how alike the two sides are
-    as character strings (1 = identical).
+    as character strings (1 = identical). ja_translated, en_translated: the share of each
+    side's content (JA kanji and katakana, EN words that are not stop words) that the
+    other side translates by the dictionary, spells or reads out (`lexical`). part_gain:
+    when a side has several sentences, how much closer its best single sentence is to the
+    other side than the whole side is (above 0: the other side translates only a part);
+    None when both sides are one sentence. part_translated: the lowest share of a sentence
+    of a many-sentence side that the other side translates (`lexical`); None when both
+    sides are one sentence.
     coverage: over the sentences of both sides, the lowest best cosine with a sentence of
     the other side (the pair's cosine when both are one sentence): low when one side
     carries a sentence the other does not translate.
@@ -80,6 +87,10 @@ class Features:
     en_names: float | None = None
     overlap: float = 0.0
     coverage: float | None = None
+    ja_translated: float | None = None
+    en_translated: float | None = None
+    part_gain: float | None = None
+    part_translated: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.agreement import en_name_agreement, latin_agreement, name_agreement, number_agreement
+from aligner.agreement import latin_agreement, name_agreement, number_agreement
 from aligner.cost import LengthModel, char_length
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
 from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
 from aligner.language import detect_language
+from aligner.lexical import least_translated_sentence, lexical_agreement
 from aligner.records import Features
 from aligner.segment import split_sentences
 
@@ -122,11 +123,19 @@ def overlap(ja: str, en: str) -> float:
 
 
 def pair_features(
-    ja: str, en: str, cosine: float, margin: float, length_z: float, coverage: float | None = None
+    ja: str,
+    en: str,
+    cosine: float,
+    margin: float,
+    length_z: float,
+    coverage: float | None = None,
+    part_gain: float | None = None,
+    sentences: tuple[list[str], list[str]] | None = None,
 ) -> Features:
     """All features of a pair, from its text and the embedding figures computed by the caller
-    (`coverage` defaults to the cosine: both sides one sentence)."""
-
+    (`coverage` defaults to the cosine and `part_gain` to None: both sides one sentence).
+    `sentences` are the sentences of each side, when the caller has split them."""
+    lexical = lexical_agreement(ja, en)
     return Features(
         cosine=round(cosine, 4),
         margin=round(margin, 4),
@@ -136,9 +145,13 @@ def pair_features(
         numbers=_round(number_agreement(ja, en)),
         latin=_round(latin_agreement(ja, en)),
         names=_round(name_agreement(ja, en)),
-        en_names=_round(en_name_agreement(ja, en)),
+        en_names=_round(lexical.en_names),
         overlap=round(overlap(ja, en), 4),
         coverage=round(cosine if coverage is None else coverage, 4),
+        ja_translated=_round(lexical.ja_translated),
+        en_translated=_round(lexical.en_translated),
+        part_gain=_round(part_gain),
+        part_translated=_round(least_translated_sentence(ja, en, *sentences) if sentences else None),
     )
 
 
@@ -148,14 +161,17 @@ def _round(x: float | None) -> float | None:
 
 INPUTS: tuple[str, ...] = (
     "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
-    "en_name_mismatch", "ja_lang", "en_lang", "overlap", "coverage",
+    "en_name_mismatch", "ja_lang", "en_lang", "overlap", "coverage", "ja_translated", "en_translated",
+    "many_sentences", "part_gain", "part_translated",
 )  # fmt: skip
 """The inputs of the calibrated model, in order (see `design_row`)."""
 
 
 def design_row(f: Features) -> np.ndarray:
     """A pair's features -> the (len(INPUTS),) inputs of the calibrated model. An agreement
-    with nothing to compare counts as no mismatch; |length_z| is clipped at 6."""
+    with nothing to compare counts as no mismatch (a side with no content as fully translated);
+    |length_z| is clipped at 6; part_gain enters with an indicator of whether it exists (0
+    for a pair of two single sentences)."""
     return np.array([
         f.cosine,
         f.margin,
@@ -168,6 +184,11 @@ def design_row(f: Features) -> np.ndarray:
         f.en_lang,
         f.overlap,
         f.cosine if f.coverage is None else f.coverage,
+        1.0 if f.ja_translated is None else f.ja_translated,
+        1.0 if f.en_translated is None else f.en_translated,
+        0.0 if f.part_gain is None else 1.0,
+        0.0 if f.part_gain is None else f.part_gain,
+        1.0 if f.part_translated is None else f.part_translated,
     ])  # fmt: skip
 
 
@@ -244,27 +265,36 @@ def _sentences(text: str, lang: str) -> list[str]:
 
 def _coverage(
     parts: list[tuple[list[str], list[str]]], ja_vec: np.ndarray, en_vec: np.ndarray, extra: np.ndarray
-) -> list[float | None]:
-    """Per pair, how well every sentence of each side is matched by some sentence of the
+) -> list[tuple[float | None, float | None]]:
+    """Per pair, from the sentences of its sides, (coverage, part_gain); both None when both
+    sides are one sentence.
+
+    coverage: how well every sentence of each side is matched by some sentence of the
     other: the lowest, over the sentences of both sides, of the best cosine with a sentence
-    of the other side (a one-sentence side is its own sentence). None when both sides are
-    one sentence (the coverage is then the cosine). `extra` holds, in order, the rows of the
-    sentences of the many-sentence sides."""
-    out: list[float | None] = []
+    of the other side (a one-sentence side is its own sentence).
+    part_gain: how much closer one sentence of a many-sentence side is to the whole other
+    side than its own whole side is (the largest such difference): above 0 when the other
+    side translates only that sentence.
+
+    `extra` holds, in order, the rows of the sentences of the many-sentence sides."""
+    out: list[tuple[float | None, float | None]] = []
     row = 0
     for k, (ja_s, en_s) in enumerate(parts):
         if len(ja_s) <= 1 and len(en_s) <= 1:
-            out.append(None)
+            out.append((None, None))
             continue
-        sides = []
-        for side, whole in ((ja_s, ja_vec[k]), (en_s, en_vec[k])):
+        sides, gains = [], []
+        cos = float(ja_vec[k] @ en_vec[k])
+        for side, whole, other in ((ja_s, ja_vec[k], en_vec[k]), (en_s, en_vec[k], ja_vec[k])):
             if len(side) > 1:
-                sides.append(extra[row : row + len(side)])
+                rows = extra[row : row + len(side)]
                 row += len(side)
+                gains.append(float((rows @ other).max()) - cos)
             else:
-                sides.append(whole[None, :])
+                rows = whole[None, :]
+            sides.append(rows)
         sims = sides[0] @ sides[1].T
-        out.append(float(min(sims.max(axis=1).min(), sims.max(axis=0).min())))
+        out.append((float(min(sims.max(axis=1).min(), sims.max(axis=0).min())), max(gains)))
     return out
 
 
@@ -305,15 +335,15 @@ def compute_features(
     sides = [] if vectors is not None else [ja for ja, _ in pairs] + [en for _, en in pairs]
     vecs = embedder.encode(sides + extra)
     ja_vec, en_vec = vectors if vectors is not None else (vecs[:n], vecs[n : 2 * n])
-    coverage = _coverage(parts, ja_vec, en_vec, vecs[len(sides) :])
+    sentence_figures = _coverage(parts, ja_vec, en_vec, vecs[len(sides) :])
     cos, mar = np.empty(n), np.empty(n)
     for start in range(0, n, batch):
         rows = slice(start, start + batch)
         cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
     z = length_model.z(np.array([char_length(ja) for ja, _ in pairs]), np.array([char_length(en) for _, en in pairs]))
     return [
-        pair_features(ja, en, float(c), float(m), float(zz), cv)
-        for (ja, en), c, m, zz, cv in zip(pairs, cos, mar, z, coverage)
+        pair_features(ja, en, float(c), float(m), float(zz), cv, gain, sentences)
+        for (ja, en), c, m, zz, (cv, gain), sentences in zip(pairs, cos, mar, z, sentence_figures, parts)
     ]
 
 

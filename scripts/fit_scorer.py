@@ -80,6 +80,9 @@ def decontaminate(docs: list[Doc], eval_dir: Path) -> tuple[list[Doc], int]:
     return [d for d in kept if len(d) >= 3], dropped
 
 
+NEGATIVE_KINDS = ["neighbour", "partial", "number_changed", "name_changed", "unrelated", "identical", "wrong_language"]
+NEGATIVES_PER_PAIR = 2  # negatives drawn (of different kinds) for each real pair
+
 _NUMBER = re.compile(r"[0-9０-９]+")
 _CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}")
 
@@ -117,7 +120,8 @@ def change_name(en: str, names: list[str], rng: random.Random) -> str | None:
 
 
 def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, int, str, int]]:
-    """(ja, en, label, kind, doc index) examples: about two positives for three negatives."""
+    """(ja, en, label, kind, doc index) examples: each real pair, some merged pairs, and
+    NEGATIVES_PER_PAIR negatives of different kinds made from each real pair."""
     names = sorted({m.group() for d in docs for _, en in d for m in _CAPITALISED.finditer(en)})
     out = []
     for di, doc in enumerate(docs):
@@ -131,27 +135,25 @@ def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, i
                 changed = change_number_somewhere([(ja, en)], 0, rng)
                 if changed:
                     out.append((*changed, 0, "number_changed", di))
-            kind = rng.choice(
-                ["neighbour", "partial", "number_changed", "name_changed", "unrelated", "identical", "wrong_language"]
-            )
-            if kind == "neighbour":
-                ex = (ja, en2) if rng.random() < 0.5 else (ja2, en)
-            elif kind == "partial":
-                ex = (ja + JOINER["ja"] + ja2, en) if rng.random() < 0.5 else (ja, en + JOINER["en"] + en2)
-            elif kind == "number_changed":
-                ex = change_number_somewhere(doc, t, rng)
-            elif kind == "name_changed":
-                changed = change_name(en, names, rng)
-                ex = (ja, changed) if changed else None
-            elif kind == "unrelated":
-                other = docs[(di + rng.randrange(1, len(docs))) % len(docs)]
-                ex = (ja, rng.choice(other)[1])
-            elif kind == "identical":
-                ex = (ja, ja) if rng.random() < 0.5 else (en, en)
-            else:  # wrong_language: a nearby segment of the other language on one side
-                ex = (en2, en) if rng.random() < 0.5 else (ja, ja2)
-            if ex is not None and ex[0] and ex[1]:
-                out.append((ex[0], ex[1], 0, kind, di))
+            for kind in rng.sample(NEGATIVE_KINDS, NEGATIVES_PER_PAIR):
+                if kind == "neighbour":
+                    ex = (ja, en2) if rng.random() < 0.5 else (ja2, en)
+                elif kind == "partial":
+                    ex = (ja + JOINER["ja"] + ja2, en) if rng.random() < 0.5 else (ja, en + JOINER["en"] + en2)
+                elif kind == "number_changed":
+                    ex = change_number_somewhere(doc, t, rng)
+                elif kind == "name_changed":
+                    changed = change_name(en, names, rng)
+                    ex = (ja, changed) if changed else None
+                elif kind == "unrelated":
+                    other = docs[(di + rng.randrange(1, len(docs))) % len(docs)]
+                    ex = (ja, rng.choice(other)[1])
+                elif kind == "identical":
+                    ex = (ja, ja) if rng.random() < 0.5 else (en, en)
+                else:  # wrong_language: a nearby segment of the other language on one side
+                    ex = (en2, en) if rng.random() < 0.5 else (ja, ja2)
+                if ex is not None and ex[0] and ex[1]:
+                    out.append((ex[0], ex[1], 0, kind, di))
     return out
 
 
@@ -203,9 +205,23 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, s
     )
 
 
+# The way each input may move the score (+1 up, -1 down, 0 either): a pair does not become
+# more likely a translation because less of it is translated. The network is kept monotone
+# in these inputs (see `fit_mlp`).
+DIRECTIONS = {
+    "cosine": 1, "margin": 1, "abs_length_z": -1, "number_mismatch": -1, "latin_mismatch": -1,
+    "name_mismatch": -1, "en_name_mismatch": -1, "ja_lang": 1, "en_lang": 1, "overlap": -1, "coverage": 1,
+    "ja_translated": 1, "en_translated": 1, "many_sentences": 0, "part_gain": -1, "part_translated": 1,
+}  # fmt: skip
+
+
 def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, units: int = 8, epochs: int = 1500, seed: int = 0) -> Scorer:
     """One hidden layer of tanh units, trained full-batch with Adam on the weighted log loss
-    (small L2), from a seeded start: deterministic."""
+    (small L2), from a seeded start: deterministic. After every step, a first-layer weight
+    whose path to the output would move the score against its input's DIRECTIONS is set to
+    0, so the score is monotone in those inputs (tanh is increasing: the sign of input i's
+    effect through unit j is the sign of hidden[i, j] * weights[j])."""
+    sign = np.array([DIRECTIONS[name] for name in INPUTS], dtype=float)[:, None]
     mean, scale = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
     z = (x - mean) / scale
     rng = np.random.default_rng(seed)
@@ -222,6 +238,7 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, units: int = 8, epochs:
             first[k] = 0.9 * first[k] + 0.1 * grad
             second[k] = 0.999 * second[k] + 0.001 * grad**2
             params[k] -= lr * (first[k] / (1 - 0.9**t)) / (np.sqrt(second[k] / (1 - 0.999**t)) + 1e-8)
+        params[0][params[0] * params[2][None, :] * sign < 0] = 0.0
     r = lambda a: tuple(np.round(a, 6).tolist())  # noqa: E731
     return Scorer(
         INPUTS, r(params[2]), round(float(params[3][0]), 6), r(mean), r(scale),
@@ -246,6 +263,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared/eval/dev")
     parser.add_argument("--dry-run", action="store_true", help="report only; do not write scorer.json")
+    parser.add_argument("--model", choices=["mlp", "logistic"], default="mlp", help="the model written")
     args = parser.parse_args()
     rng = random.Random(SEED)
     docs, dropped = decontaminate(load_docs(args.eval), args.eval)
@@ -265,7 +283,7 @@ def main() -> int:
     )
     trial = fit_mlp(x[~held], y[~held], weights[~held])
     report("held-out documents, one hidden layer", trial, x[held], y[held], held_kinds)
-    scorer = fit_mlp(x, y, weights)
+    scorer = fit_logistic(x, y, weights) if args.model == "logistic" else fit_mlp(x, y, weights)
     report("all (training fit)", scorer, x, y, kinds)
     if not args.dry_run:
         record = scorer.to_dict() | {"fitted_by": "python scripts/fit_scorer.py", "training_pairs": len(examples)}

@@ -1,4 +1,5 @@
-"""`en_name_agreement` (the EN side's names explained by the JA side) and `reading` (JA read out in plain romaji)."""
+"""`lexical_agreement` (names and words of one side explained by the other, through the dictionary)
+and `agreement.reading` (JA read out in plain romaji)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.agreement import en_name_agreement, reading
+from aligner.agreement import reading
+from aligner.lexical import least_translated_sentence, lexical_agreement
+
+
+def en_name_agreement(ja: str, en: str) -> float | None:
+    return lexical_agreement(ja, en).en_names
 
 
 @pytest.mark.parametrize(
@@ -149,10 +155,66 @@ def test_reading_is_plain_letters(ja):
     "ja, en, expected",
     [
         ("神は光あれと言われた。", "And then God said, Let there be light.", 1.0),  # Let: after a comma, no name
-        ("光あれと言われた。", "And then God said, Let there be light.", 0.0),
+        ("光あれと言われた。", "And then God said, Let there be light.", 0.0),  # God unexplained
+        ("光あれと言われた。", "And then he said, Let there be light.", None),  # Let: ordinary English
         ("福島県の知事が話した。", "the governor of Fukushima Prefecture spoke", 1.0),
-        ("知事が話した。", "the governor of Fukushima Prefecture spoke", 0.0),
+        ("知事が話した。", "the governor of Fukushima Prefecture spoke", 0.5),  # 知事 'prefectural governor'
+        ("会議が開かれた。", "the Assembly met in Fukushima", 0.5),  # 会議 'assembly'; Fukushima unexplained
     ],
 )
 def test_words_rendered_by_meaning_are_explained(ja, en, expected):
     assert en_name_agreement(ja, en) == expected
+
+
+@pytest.mark.parametrize(
+    "ja, en, expected",
+    [
+        # kanji names read piece by piece (JMnedict, KANJIDIC), with rendaku
+        ("主人公の海利を古川が演じる。", "the hero is Kairi, played by Furukawa", 1.0),
+        ("主人公の海利を古川が演じる。", "the hero is Kairi, played by Yamashita", 0.5),
+        ("山川で釣りをした。", "we fished in the Yamagawa", 1.0),
+        # a country and its people
+        ("ドイツの研究者が勧めた。", "a German researcher advised it", 1.0),
+        ("ギリシャ市民には適用されない。", "it does not apply to Greek citizens", 1.0),
+        # a word glued from capitalised parts, read by sound
+        ("マクドナルドのドライブスルー", "a drive-through at McDonald", 1.0),
+        # a title capitalises ordinary words: they are no names
+        ("完璧な王室のドレスが話題に", "the Flawless Royal Dress Goes Online Today", None),
+        ("完璧な王室のドレスが話題に", "the Flawless Royal Dress of Bhattacharya Goes Online", 0.0),
+    ],
+)
+def test_names_through_the_dictionary(ja, en, expected):
+    assert en_name_agreement(ja, en) == expected
+
+
+def test_translated_shares_follow_the_translation():
+    good = lexical_agreement("政府は声明を発表した。", "The government issued a statement.")
+    other = lexical_agreement("政府は声明を発表した。", "Cats sleep most of the afternoon.")
+    assert good.ja_translated > 0.5 and good.en_translated > 0.5
+    assert other.ja_translated < good.ja_translated and other.en_translated < good.en_translated
+
+
+def test_least_translated_sentence_finds_an_untranslated_sentence():
+    ja = "政府は声明を発表した。"
+    partial = least_translated_sentence(
+        ja, "The government issued a statement. Cats sleep most of the afternoon.",
+        [ja], ["The government issued a statement.", "Cats sleep most of the afternoon."],
+    )  # fmt: skip
+    merged = least_translated_sentence(
+        ja + "猫は午後ずっと眠る。", "The government issued a statement. Cats sleep all afternoon.",
+        [ja, "猫は午後ずっと眠る。"], ["The government issued a statement.", "Cats sleep all afternoon."],
+    )  # fmt: skip
+    assert partial is not None and merged is not None
+    assert partial < 0.3 < merged
+    assert least_translated_sentence(ja, "The government issued a statement.", [ja], ["x"]) is None
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("政府声明発表東京山川海利カタナ ABCxyz.,、。 ")), max_size=20)
+
+
+@settings(max_examples=50, deadline=None)
+@given(TEXT, TEXT)
+def test_shares_are_in_range(ja, en):
+    got = lexical_agreement(ja, en)
+    for share in (got.en_names, got.ja_translated, got.en_translated):
+        assert share is None or 0.0 <= share <= 1.0

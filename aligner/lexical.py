@@ -1,0 +1,258 @@
+"""Agreement of a JA/EN pair word by word, through the dictionary: how much of each side the
+other side translates, and whether the EN side's names are read out on the JA side."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from aligner.agreement import (
+    EN_STOP_WORDS,
+    _close,
+    _en_candidates,
+    _sound_keys,
+    _sounds_alike,
+    latin_tokens,
+    plain_romaji,
+    reading,
+    romanize,
+)
+from aligner.lexicon import Lexicon, default_lexicon, stem, voiced
+
+_MAX_FORM = 8  # longest JA dictionary word looked up, in characters
+_MAX_NAME_PART = 4  # longest JA piece read as one part of a name
+
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶ]")
+_KATAKANA = re.compile(r"[ァ-ヺー]")
+_JA_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶぁ-ゖァ-ヺー]")
+_EN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# A capitalised word that is not the first of a sentence or of quoted speech: it follows a
+# lowercase word, a digit, ) & or a closing quote, and a space; or an opening parenthesis
+# after such a word; or another capitalised word. After , ; : it may start quoted speech
+# (he said, Let there be light): there only a word that is not ordinary English is a name.
+_NAME_RUN = r"[A-Z][a-z]+[A-Za-z]*(?:[- ][A-Z][a-z]+[A-Za-z]*)*"
+_EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
+_EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?<=[,;:] )" + _NAME_RUN)
+# Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
+# Midwestern ~ 中西部 'Midwest').
+_DERIVED = ("ians", "ian", "ans", "an", "ern", "ese", "ish", "ic")
+_TITLE_CASE = 0.6  # share of capitalised content words above which an EN side is a title
+_TITLE_MIN_WORDS = 4  # ... when it has at least this many
+_NOT_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalAgreement:
+    """What the dictionary says of a pair.
+
+    en_names: share of the EN side's names (capitalised words not starting a sentence) that
+        the JA side explains; None when the EN side names nothing.
+    ja_translated: share of the JA side's content characters (kanji and katakana) inside a
+        word that the EN side translates or a katakana word it spells; None when there are
+        none.
+    en_translated: share of the EN side's content words (not stop words) that the JA side
+        translates, spells in katakana or Latin letters, or reads out as a name; None when
+        there are none.
+    """
+
+    en_names: float | None
+    ja_translated: float | None
+    en_translated: float | None
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _ja_forms(ja: str) -> list[tuple[int, int, str]]:
+    """Every substring of up to _MAX_FORM JA word characters holding a kanji or a katakana,
+    with its span: the candidates for dictionary words (pure hiragana is grammar, mostly)."""
+    out = []
+    for run in re.finditer(f"{_JA_WORD_CHAR.pattern}+", ja):
+        text, base = run.group(), run.start()
+        for i in range(len(text)):
+            for j in range(i + 1, min(len(text), i + _MAX_FORM) + 1):
+                piece = text[i:j]
+                if _KANJI.search(piece) or (_KATAKANA.search(piece) and j - i > 1):
+                    out.append((base + i, base + j, piece))
+    return out
+
+
+def _names(pattern: re.Pattern, en: str) -> list[str]:
+    """The words of the capitalised runs `pattern` finds, months, weekdays, titles and stop
+    words left out."""
+    return [
+        w
+        for m in pattern.finditer(en)
+        for w in re.split(r"[- ]", m.group())
+        if w.casefold() not in _NOT_NAMES and w.casefold() not in EN_STOP_WORDS
+    ]
+
+
+def _stems(word: str) -> set[str]:
+    """The word's stem, and the stem of its base when it ends in a derivational suffix."""
+    low = word.lower()
+    return {stem(low)} | {stem(low[: -len(x)]) for x in _DERIVED if low.endswith(x) and len(low) - len(x) >= 4}
+
+
+def _translated(word: str, stems: set[str]) -> bool:
+    """Whether a gloss stem translates `word`: one of its `_stems`, or a stem sharing all but
+    its last two letters (and at least four) with it, as a country with its people (Greek ~
+    Greece, German ~ Germany, Afghan ~ Afghanistan)."""
+    if _stems(word) & stems:
+        return True
+    low = word.lower()
+    n = max(4, len(low) - 2)
+    return len(low) >= 4 and any(s[:n] == low[:n] for s in stems if len(s) >= n)
+
+
+def _spelled_in(word: str, katakana: list[str]) -> bool:
+    """Whether a katakana word sounds like `word` (`agreement._sounds_alike`), or holds it
+    inside a longer run (チームブリヂストンサイクリング ~ Bridgestone: the word's sound skeleton
+    of 4 or more consonants within the run's, loosely)."""
+    readings = list(_sound_keys(word, True))
+    if any(_sounds_alike(k, readings) for k in katakana):
+        return True
+    for k in katakana:
+        ((_, run),) = _sound_keys(romanize(k).replace(" ", ""), False)
+        for _, skeleton in readings:
+            n = len(skeleton)
+            if n >= 4 and len(run) > n and any(_close(skeleton, run[i : i + n]) for i in range(len(run) - n + 1)):
+                return True
+    return False
+
+
+def _reads_as(name: str, ja: str, pieces: dict[str, frozenset[str]]) -> bool:
+    """Whether some stretch of `ja` reads out as `name` (plain romaji): consecutive pieces
+    of up to _MAX_NAME_PART characters, each read by one of its `pieces` readings (a kana by
+    its sound), every piece after the first possibly voiced (rendaku)."""
+    n = len(name)
+
+    def readings(start: int, length: int) -> frozenset[str] | tuple[str, ...]:
+        piece = ja[start : start + length]
+        if piece in pieces:
+            return pieces[piece]
+        if length == 1 and re.fullmatch(r"[ぁ-ゖァ-ヺ]", piece):
+            return (plain_romaji(romanize(piece)),)
+        return ()
+
+    for start in range(len(ja)):
+        if not _JA_WORD_CHAR.match(ja[start]):
+            continue
+        frontier = {(start, 0)}
+        while frontier:
+            pos, used = frontier.pop()
+            for length in range(1, _MAX_NAME_PART + 1):
+                if pos + length > len(ja):
+                    break
+                for r in readings(pos, length):
+                    for form in voiced(r) if used else (r,):
+                        if name.startswith(form, used):
+                            if used + len(form) == n:
+                                return True
+                            frontier.add((pos + length, used + len(form)))
+    return False
+
+
+def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> LexicalAgreement:
+    """The dictionary's view of a pair (`LexicalAgreement`).
+
+    A JA word translates an EN word when the EN word's stem (Snowball) is among the stems of
+    the JA word's JMdict glosses (省 ~ Department, 放送 ~ Broadcasting). An EN word is also
+    explained when it is one of the JA side's Latin tokens, sounds like one of its katakana
+    words, or is read out by it: its plain romaji equals a reading of the whole JA side
+    (pykakasi) or of consecutive JA pieces (JMdict and JMnedict readings of words and names,
+    KANJIDIC readings of single kanji: 吉川 ~ Yoshikawa, 海利 ~ Kairi, 碧山 ~ Aoiyama).
+
+    Args:
+        ja: the Japanese side.
+        en: the English side.
+        lexicon: the dictionary; the installed one by default.
+
+    Returns:
+        The three shares (see LexicalAgreement).
+    """
+    lexicon = lexicon or default_lexicon()
+    ja, en = _nfkc(ja), _nfkc(en)
+    forms = _ja_forms(ja)
+    glosses = lexicon.glosses(f for _, _, f in forms)
+    kanji_pieces = [f for _, _, f in forms if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])]
+    pieces = lexicon.readings(kanji_pieces)
+
+    en_words = [w for w in _EN_WORD.findall(en) if len(w) > 1]
+    en_stems = {s for w in en_words for s in _stems(w)}
+    translated = set().union(*glosses.values()) if glosses else set()
+    latin = latin_tokens(ja)
+    katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
+    whole = reading(ja)
+
+    def explained(word: str) -> bool:
+        if _translated(word, translated) or word.casefold() in latin:
+            return True
+        plain = plain_romaji(word)
+        if len(plain) >= 4 and (plain in whole or _reads_as(plain, ja, pieces)):
+            return True
+        if len(plain) == 3 and any(plain in r for r in pieces.values()):
+            return True  # a short name must be one piece's reading: Abe 阿部, not a chance run
+        return _spelled_in(word, katakana)
+
+    content = [w for w in en_words if w.casefold() not in EN_STOP_WORDS]
+    names = _names(_EN_NAME, en)
+    guarded = _names(_EN_NAME_AFTER_PUNCTUATION, en)
+    if len(content) >= _TITLE_MIN_WORDS and sum(w[0].isupper() for w in content) > _TITLE_CASE * len(content):
+        # a title (Kate's Flawless Royal Look) capitalises ordinary words too
+        guarded, names = guarded + names, []
+    ordinary = lexicon.english_words(guarded)
+    names += [w for w in guarded if w not in ordinary]
+    verdict = {w: explained(w) for w in dict.fromkeys(names + content)}
+
+    # JA side: characters of words whose glosses meet the EN words, and katakana words the EN
+    # side spells.
+    covered: set[int] = set()
+    for start, end, form in forms:
+        if glosses.get(form, frozenset()) & en_stems:
+            covered.update(range(start, end))
+    readings = [r for c in _en_candidates(en) for r in _sound_keys(c, True)]
+    for m in re.finditer(r"[ァ-ヺー]+", ja):
+        if m.group() in katakana and _sounds_alike(m.group(), readings):
+            covered.update(range(m.start(), m.end()))
+    content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
+
+    def share(items: list, ok) -> float | None:
+        return None if not items else sum(1 for x in items if ok(x)) / len(items)
+
+    return LexicalAgreement(
+        en_names=share(names, verdict.get),
+        ja_translated=share(content_chars, covered.__contains__),
+        en_translated=share(content, verdict.get),
+    )
+
+
+def least_translated_sentence(
+    ja: str, en: str, ja_sentences: list[str], en_sentences: list[str], lexicon: Lexicon | None = None
+) -> float | None:
+    """How much of its worst-translated sentence the other side translates: over the
+    sentences of each side that has two or more, the lowest share of the sentence's content
+    that the whole other side translates (`lexical_agreement`: ja_translated of a JA
+    sentence, en_translated of an EN one). Low when one side carries a sentence the other
+    leaves out.
+
+    Args:
+        ja, en: the two sides; ja_sentences, en_sentences: their sentences.
+        lexicon: the dictionary; the installed one by default.
+
+    Returns:
+        The lowest share, or None when no side has two sentences with content.
+    """
+    shares: list[float | None] = []
+    if len(ja_sentences) > 1:
+        shares += [lexical_agreement(s, en, lexicon).ja_translated for s in ja_sentences]
+    if len(en_sentences) > 1:
+        shares += [lexical_agreement(ja, s, lexicon).en_translated for s in en_sentences]
+    found = [s for s in shares if s is not None]
+    return min(found) if found else None

@@ -1,0 +1,214 @@
+"""A Japanese/English dictionary: which EN words a JA word translates to, and how JA words and
+names are read.
+
+The data are the EDRDG dictionaries (JMdict for words, JMnedict for names, KANJIDIC2 for the
+readings of single kanji; CC BY-SA 4.0) as compiled into SQLite by the `jamdict-data`
+package. Lookups go to the database by index and are cached, so nothing large is held in
+memory and the first call costs only the opening of the file.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+from aligner.agreement import plain_romaji, romanize
+from aligner.errors import AlignerError
+
+_STEMMER = snowballstemmer.stemmer("english")
+_EN_WORD = re.compile(r"[a-z]+(?:'s)?")
+
+# Gloss words that say how a word is used, not what it means.
+_GLOSS_NOISE = frozenset(
+    "a an the to of or and in on at by for with as be is one's someone something oneself etc "
+    "abbr esp lit orig usu e g i".split()
+)
+
+# Voiced forms of a reading's first consonant (rendaku: 山 yama + 川 kawa -> yamagawa).
+_RENDAKU = {
+    "sh": ("j",), "ch": ("j",), "ts": ("z",), "k": ("g",), "s": ("z",), "t": ("d",), "h": ("b", "p"), "f": ("b", "p"),
+}  # fmt: skip
+
+_CACHE_LIMIT = 200_000
+_SINGLE_CHAR_SENSES = 2
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """An EN word, lowercased and reduced to its Snowball (Porter 2) stem: 'Broadcasting' ->
+    'broadcast', 'ministries' -> 'ministri'."""
+    return _STEMMER.stemWord(word.lower())
+
+
+def gloss_stems(gloss: str) -> frozenset[str]:
+    """The content words of a JMdict gloss ('to repair; to mend' -> {'repair', 'mend'}), stemmed;
+    usage words (to, one's, something, abbr., ...) left out."""
+    return frozenset(stem(w) for w in _EN_WORD.findall(gloss.lower()) if w not in _GLOSS_NOISE and len(w) > 1)
+
+
+class Lexicon:
+    """Read access to the dictionary database at `path` (a jamdict-data SQLite file).
+
+    Joins are written CROSS JOIN so that SQLite starts from the looked-up forms (by index)
+    rather than from every English gloss.
+
+    Thread-safe: one connection, used under a lock.
+    """
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise AlignerError(f"{path}: dictionary database not found; reinstall with `pip install jamdict-data`")
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._glosses: dict[str, frozenset[str]] = {}
+        self._readings: dict[str, frozenset[str]] = {}
+        self._english: dict[str, bool] = {}
+        self._kanji = self._load_kanji_readings()
+
+    def _query(self, sql: str, params: list[str]) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _batched(self, sql: str, forms: list[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        for start in range(0, len(forms), 500):
+            chunk = forms[start : start + 500]
+            rows += self._query(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        return rows
+
+    def glosses(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:
+        """JA written forms (kanji or katakana words) -> the stems of their English glosses
+        (`gloss_stems`), for the forms that are JMdict headwords.
+
+        Args:
+            forms: candidate words, e.g. every substring of a sentence.
+
+        Returns:
+            {form: stems} for the forms found; others are absent.
+        """
+        wanted = list(dict.fromkeys(forms))
+        missing = [f for f in wanted if f not in self._glosses]
+        if missing:
+            found: dict[str, set[str]] = {}
+            for table in ("Kanji", "Kana"):
+                sql = (
+                    f"SELECT k.text, s.idseq, s.ID, g.text FROM {table} k CROSS JOIN Sense s ON s.idseq = k.idseq "
+                    "CROSS JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng' AND k.text IN ({marks})"
+                )
+                rows = self._batched(sql, missing)
+                senses: dict[tuple[str, int], list[int]] = {}
+                for form, entry, sense, _ in rows:
+                    senses.setdefault((form, entry), []).append(sense)
+                for form, entry, sense, gloss in rows:
+                    # a single character has many senses; only its first ones are what it
+                    # usually means (上 'above, top', not 'going to Kyoto')
+                    if len(form) > 1 or sorted(set(senses[form, entry])).index(sense) < _SINGLE_CHAR_SENSES:
+                        found.setdefault(form, set()).update(gloss_stems(gloss))
+            self._remember(self._glosses, {f: frozenset(found.get(f, ())) for f in missing})
+        return {f: self._glosses[f] for f in wanted if self._glosses.get(f)}
+
+    def english_words(self, words: Iterable[str]) -> set[str]:
+        """The words (any case) that are ordinary English: some JMdict gloss is the word
+        itself or 'to' and the word, in lowercase, or in a base form (acquires ~ acquire,
+        suspected ~ suspect). Flawless and Royal are; Yoshikawa and Bhattacharya are not.
+
+        Returns:
+            The subset of `words` found.
+        """
+        wanted = list(dict.fromkeys(words))
+        missing = [w for w in wanted if w not in self._english]
+        if missing:
+            forms = {w: _base_forms(w.lower()) for w in missing}
+            glosses = {g for fs in forms.values() for f in fs for g in (f, "to " + f)}
+            sql = "SELECT DISTINCT text FROM SenseGloss WHERE text IN ({marks})"
+            found = {row[0] for row in self._batched(sql, sorted(glosses))}
+            known = {w: any(f in found or "to " + f in found for f in fs) for w, fs in forms.items()}
+            self._remember(self._english, known)
+        return {w for w in wanted if self._english[w]}
+
+    def readings(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:
+        """JA written forms -> their readings in plain romaji (see `plain_romaji`): from JMdict
+        words and JMnedict names (吉川 -> yoshikawa, kitsukawa, ...), and for a single kanji
+        also its KANJIDIC on, kun and name readings.
+
+        Returns:
+            {form: readings} for the forms that have any; others are absent.
+        """
+        wanted = list(dict.fromkeys(forms))
+        missing = [f for f in wanted if f not in self._readings]
+        if missing:
+            found: dict[str, set[str]] = {}
+            for words, kana in (("Kanji", "Kana"), ("NEKanji", "NEKana")):
+                sql = (
+                    f"SELECT k.text, r.text FROM {words} k CROSS JOIN {kana} r ON r.idseq = k.idseq "
+                    "WHERE k.text IN ({marks})"
+                )
+                for form, reading in self._batched(sql, missing):
+                    found.setdefault(form, set()).add(plain_romaji(romanize(reading)))
+            for f in missing:
+                found.setdefault(f, set()).update(self._kanji.get(f, ()))
+            self._remember(self._readings, {f: frozenset(r for r in found[f] if r) for f in missing})
+        return {f: self._readings[f] for f in wanted if self._readings.get(f)}
+
+    def _load_kanji_readings(self) -> dict[str, frozenset[str]]:
+        """KANJIDIC: kanji -> on, kun (the part before the okurigana dot) and nanori readings."""
+        rows = self._query(
+            "SELECT c.literal, r.value FROM character c JOIN rm_group g ON g.cid = c.ID "
+            "JOIN reading r ON r.gid = g.ID WHERE r.r_type IN ('ja_on', 'ja_kun') "
+            "UNION ALL SELECT c.literal, n.value FROM character c JOIN nanori n ON n.cid = c.ID",
+            [],
+        )
+        out: dict[str, set[str]] = {}
+        for literal, value in rows:
+            reading = plain_romaji(romanize(value.split(".")[0].strip("-")))
+            if reading:
+                out.setdefault(literal, set()).add(reading)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @staticmethod
+    def _remember(cache: dict, new: dict) -> None:
+        if len(cache) + len(new) > _CACHE_LIMIT:
+            cache.clear()
+        cache.update(new)
+
+
+def _base_forms(word: str) -> set[str]:
+    """A lowercase EN word and the base forms its inflection may come from (-s, -es, -ies,
+    -ed, -d, -ing)."""
+    out = {word}
+    endings = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"))
+    for ending, base in endings:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            out.add(word[: -len(ending)] + base)
+    return out
+
+
+def voiced(reading: str) -> tuple[str, ...]:
+    """The forms a reading takes inside a compound: itself and with its first consonant voiced
+    (kawa -> gawa, sato -> zato, hara -> bara and para, tsuki -> zuki)."""
+    for plain in ("sh", "ch", "ts", "k", "s", "t", "h", "f"):
+        if reading.startswith(plain):
+            return (reading, *(v + reading[len(plain) :] for v in _RENDAKU[plain]))
+    return (reading,)
+
+
+def database_path() -> Path:
+    """Where the jamdict-data package keeps its SQLite file."""
+    try:
+        import jamdict_data
+    except ImportError as e:
+        raise AlignerError("the dictionary package is missing: pip install jamdict-data") from e
+    return Path(jamdict_data.JAMDICT_DB_PATH)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The dictionary of the installed jamdict-data package, opened once per process."""
+    return Lexicon(database_path())

@@ -1,0 +1,71 @@
+"""`lexicon`: the JMdict/JMnedict/KANJIDIC lookups behind the word and name agreement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import AlignerError
+from aligner.lexicon import Lexicon, default_lexicon, gloss_stems, stem, voiced
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+def test_stem_and_gloss_stems():
+    assert stem("Broadcasting") == stem("broadcast")
+    assert gloss_stems("to repair; to mend") == {"repair", "mend"}
+    assert gloss_stems("(abbr) something of one's own") == {stem("own")}  # usage words dropped
+
+
+def test_glosses_of_words_and_loan_words(lexicon):
+    got = lexicon.glosses(["放送", "省", "インターネット", "ほげほげ語"])
+    assert stem("broadcasting") in got["放送"]
+    assert stem("ministry") in got["省"]
+    assert "internet" in got["インターネット"]
+    assert "ほげほげ語" not in got  # not a headword: absent, not empty
+
+
+def test_a_single_kanji_keeps_only_its_first_senses(lexicon):
+    # 上 also glosses 'going to Kyoto' in a late sense: a name must not be explained by it
+    assert "kyoto" not in lexicon.glosses(["上"])["上"]
+    assert lexicon.glosses(["上"])["上"] & {"above", "top", "upper"}
+
+
+def test_readings_of_names_and_single_kanji(lexicon):
+    got = lexicon.readings(["海利", "碧山", "吉", "川"])
+    assert "kairi" in got["海利"]  # JMnedict
+    assert "aoyama" in got["碧山"]
+    assert "yoshi" in got["吉"]  # KANJIDIC kun reading, okurigana dropped
+    assert "kawa" in got["川"]
+
+
+def test_english_words(lexicon):
+    assert lexicon.english_words(["Flawless", "Acquires", "Yoshikawa", "Bhattacharya"]) == {"Flawless", "Acquires"}
+
+
+def test_cached_lookups_give_the_same_answer(lexicon):
+    first = lexicon.glosses(["政府"])
+    assert lexicon.glosses(["政府", "政府"]) == first
+
+
+@pytest.mark.parametrize(
+    "reading, forms",
+    [
+        ("kawa", {"kawa", "gawa"}),
+        ("hara", {"hara", "bara", "para"}),
+        ("shima", {"shima", "jima"}),
+        ("tsuki", {"tsuki", "zuki"}),
+        ("yama", {"yama"}),
+    ],
+)
+def test_voiced(reading, forms):
+    assert set(voiced(reading)) == forms
+
+
+def test_a_missing_database_names_the_file_and_the_fix(tmp_path: Path):
+    with pytest.raises(AlignerError, match=r"nothing\.db.*jamdict-data"):
+        Lexicon(tmp_path / "nothing.db")
