@@ -69,7 +69,7 @@ class Lexicon:
         self._lock = threading.Lock()
         self._glosses: dict[str, frozenset[str]] = {}
         self._readings: dict[str, frozenset[str]] = {}
-        self._english: dict[str, bool] = {}
+        self._english: frozenset[str] | None = None
         self._kanji = self._load_kanji_readings()
 
     def _query(self, sql: str, params: list[str]) -> list[tuple]:
@@ -115,23 +115,23 @@ class Lexicon:
         return {f: self._glosses[f] for f in wanted if self._glosses.get(f)}
 
     def english_words(self, words: Iterable[str]) -> set[str]:
-        """The words (any case) that are ordinary English: some JMdict gloss is the word
-        itself or 'to' and the word, in lowercase, or in a base form (acquires ~ acquire,
-        suspected ~ suspect). Flawless and Royal are; Yoshikawa and Bhattacharya are not.
+        """The words (any case) that are ordinary English: the word, lowercased, or a base
+        form of it (acquires ~ acquire, suspected ~ suspect) is written in lowercase in some
+        JMdict gloss. Flawless, Royal and Behold are; Yoshikawa, Bhattacharya and Christmas
+        (capitalised in its gloss) are not.
 
         Returns:
             The subset of `words` found.
         """
-        wanted = list(dict.fromkeys(words))
-        missing = [w for w in wanted if w not in self._english]
-        if missing:
-            forms = {w: _base_forms(w.lower()) for w in missing}
-            glosses = {g for fs in forms.values() for f in fs for g in (f, "to " + f)}
-            sql = "SELECT DISTINCT text FROM SenseGloss WHERE text IN ({marks})"
-            found = {row[0] for row in self._batched(sql, sorted(glosses))}
-            known = {w: any(f in found or "to " + f in found for f in fs) for w, fs in forms.items()}
-            self._remember(self._english, known)
-        return {w for w in wanted if self._english[w]}
+        vocabulary = self._vocabulary()
+        return {w for w in words if _base_forms(w.lower()) & vocabulary}
+
+    def _vocabulary(self) -> frozenset[str]:
+        """Every word written in lowercase in an English gloss (read once, ~70,000 words)."""
+        if self._english is None:
+            rows = self._query("SELECT DISTINCT text FROM SenseGloss WHERE lang = 'eng'", [])
+            self._english = frozenset(w for (text,) in rows for w in re.findall(r"(?<![A-Za-z])[a-z]+", text))
+        return self._english
 
     def readings(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:
         """JA written forms -> their readings in plain romaji (see `plain_romaji`): from JMdict
