@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,7 @@ _RENDAKU = {
 
 _CACHE_LIMIT = 200_000
 _SINGLE_CHAR_SENSES = 2
+_VOCABULARY_MIN_GLOSSES = 3
 
 
 @lru_cache(maxsize=200_000)
@@ -117,8 +119,8 @@ class Lexicon:
     def english_words(self, words: Iterable[str]) -> set[str]:
         """The words (any case) that are ordinary English: the word, lowercased, or a base
         form of it (acquires ~ acquire, suspected ~ suspect) is written in lowercase in some
-        JMdict gloss. Flawless, Royal and Behold are; Yoshikawa, Bhattacharya and Christmas
-        (capitalised in its gloss) are not.
+        JMdict glosses (see `_vocabulary`). Flawless, Royal and Entrepreneurs are; Yoshikawa,
+        Bhattacharya, Asahi and Christmas (capitalised in its gloss) are not.
 
         Returns:
             The subset of `words` found.
@@ -127,10 +129,13 @@ class Lexicon:
         return {w for w in words if _base_forms(w.lower()) & vocabulary}
 
     def _vocabulary(self) -> frozenset[str]:
-        """Every word written in lowercase in an English gloss (read once, ~70,000 words)."""
+        """Every word written in lowercase in at least _VOCABULARY_MIN_GLOSSES English glosses
+        (read once, ~30,000 words): a romanised Japanese word in one gloss (asahi, tono) is
+        no English word."""
         if self._english is None:
-            rows = self._query("SELECT DISTINCT text FROM SenseGloss WHERE lang = 'eng'", [])
-            self._english = frozenset(w for (text,) in rows for w in re.findall(r"(?<![A-Za-z])[a-z]+", text))
+            rows = self._query("SELECT text FROM SenseGloss WHERE lang = 'eng'", [])
+            counts = Counter(w for (text,) in rows for w in set(re.findall(r"(?<![A-Za-z])[a-z]+", text)))
+            self._english = frozenset(w for w, n in counts.items() if n >= _VOCABULARY_MIN_GLOSSES)
         return self._english
 
     def readings(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:

@@ -32,6 +32,7 @@ from aligner.align import parse_beads
 from aligner.embed import default_cache_path, get_embedder
 from aligner.evaluate import roc_auc
 from aligner.language import JOINER, normalize_text
+from aligner.lexicon import default_lexicon
 from aligner.read import read_lines
 from aligner.score import INPUTS, SCORER_FILE, Scorer, compute_features, design_row
 
@@ -109,9 +110,10 @@ def change_number_somewhere(doc: Doc, t: int, rng: random.Random) -> tuple[str, 
 
 
 def change_name(en: str, names: list[str], rng: random.Random) -> str | None:
-    """The EN side with one capitalised name (a capitalised word inside the sentence)
-    replaced by another name of the training data, or None when it names nobody."""
-    found = list(_CAPITALISED.finditer(en))
+    """The EN side with one of its `names` (capitalised words inside the sentence that are
+    not ordinary English) replaced by another, or None when it names nobody."""
+    known = set(names)
+    found = [m for m in _CAPITALISED.finditer(en) if m.group() in known]
     if not found:
         return None
     m = rng.choice(found)
@@ -122,7 +124,8 @@ def change_name(en: str, names: list[str], rng: random.Random) -> str | None:
 def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, int, str, int]]:
     """(ja, en, label, kind, doc index) examples: each real pair, some merged pairs, and
     NEGATIVES_PER_PAIR negatives of different kinds made from each real pair."""
-    names = sorted({m.group() for d in docs for _, en in d for m in _CAPITALISED.finditer(en)})
+    capitalised = {m.group() for d in docs for _, en in d for m in _CAPITALISED.finditer(en)}
+    names = sorted(capitalised - default_lexicon().english_words(capitalised))  # Yoshikawa, not Receive
     out = []
     for di, doc in enumerate(docs):
         for t in range(len(doc) - 1):
