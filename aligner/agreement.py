@@ -730,11 +730,12 @@ def _kakasi():
 
 def plain_romaji(text: str) -> str:
     """Latin letters only, lowercase, long vowels and doubled letters folded, m before b, p
-    and m written n (Hakuhou and Hakuho, Yoshirou and Yoshiro, Ootani and Otani, Shimbun
-    and Shinbun read alike)."""
+    and m written n, v written b (Hakuhou and Hakuho, Yoshirou and Yoshiro, Ootani and
+    Otani, Shimbun and Shinbun, Gurunavi and gurunabi read alike)."""
     text = _ROMAJI_NOISE.sub("", text.lower())
     text = re.sub(r"oh(?![aeiou])", "o", text)  # Ohtani, Itoh: a long o spelt oh
     text = re.sub(r"m(?=[bpm])", "n", text)  # Shimbun and shinbun, Namba and Nanba
+    text = text.replace("v", "b")  # ヴ and ブ: Gurunavi and ぐるなび
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e")):
         text = text.replace(long, short)
     return re.sub(r"(.)\1+", r"\1", text)

@@ -30,9 +30,10 @@ class BuildConfig:
     """Every setting behind a corpus; `signature()` records them in the manifest.
 
     model: embedder name ("use", or "st:NAME_OR_PATH").
-    filters: the thresholds of the filter rules (min_score among them); a paragraph pair is
-        kept when its alignment score reaches min_score, a sentence pair when it passes
-        every rule (see filters.FilterConfig).
+    filters: the thresholds of the filter rules, which every sentence pair must pass (see
+        filters.FilterConfig; min_score applies to the calibrated score).
+    min_alignment_score: a paragraph pair is kept when its alignment score (`score.pair_score`)
+        reaches this; 0.5 is the aligner's own break-even between a pair and two skips.
     paragraph / sentence: bead costs of the two alignment levels. Sentences have no
         position prior (their segments come from one paragraph pair or two parallel
         documents), cost per segment with a merge charge that grows with the square of the
@@ -42,6 +43,7 @@ class BuildConfig:
 
     model: str = "use"
     filters: FilterConfig = FilterConfig()
+    min_alignment_score: float = 0.5
     paragraph: CostParams = CostParams()
     sentence: CostParams = SENTENCE_COST
     length_model: LengthModel = LengthModel()

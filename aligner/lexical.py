@@ -113,8 +113,9 @@ def _translated(word: str, stems: set[str]) -> bool:
 
 def _spelled_in(word: str, katakana: list[str]) -> bool:
     """Whether a katakana word sounds like `word` (`agreement._sounds_alike`), or holds it
-    inside a longer run (チームブリヂストンサイクリング ~ Bridgestone: the word's sound skeleton
-    of 4 or more consonants within the run's, loosely)."""
+    inside a longer run, loosely: at the start or end of the run when the word's sound
+    skeleton has 3 or more consonants (ダラスーワシントン ~ Dallas, サウスヨークシャー ~
+    Yorkshire), anywhere in it when 4 or more (チームブリヂストンサイクリング ~ Bridgestone)."""
     readings = list(_sound_keys(word, True))
     if any(_sounds_alike(k, readings) for k in katakana):
         return True
@@ -122,7 +123,10 @@ def _spelled_in(word: str, katakana: list[str]) -> bool:
         ((_, run),) = _sound_keys(romanize(k).replace(" ", ""), False)
         for _, skeleton in readings:
             n = len(skeleton)
-            if n >= 4 and len(run) > n and any(_close(skeleton, run[i : i + n]) for i in range(len(run) - n + 1)):
+            if n < 3 or len(run) <= n:
+                continue
+            starts = range(len(run) - n + 1) if n >= 4 else (0, len(run) - n)
+            if any(_close(skeleton, run[i : i + n]) for i in starts):
                 return True
     return False
 

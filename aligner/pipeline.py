@@ -347,7 +347,7 @@ def _align_level(
         ja_text, en_text = _side_text(_spans(ja_side), "ja", texts), _side_text(_spans(en_side), "en", texts)
         feats = pair_features(ja_text, en_text, cos, ratio_margin(cos, near), float(coster.length_z(a, b, i, j)[0]))
         score = round(pair_score(float(coster.fit(a, b, i, j)[0]), cos - near, params.skip), 4)
-        kept = score >= config.filters.min_score
+        kept = score >= config.min_alignment_score
         sides[len(out)] = (jv, ev)
         out.append(_pair(doc_id, level, ja_side, en_side, texts, feats, score, kept, "" if kept else "low_score"))
     return out, sides

@@ -249,6 +249,22 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, units: int = 8, epochs:
     )  # fmt: skip
 
 
+THRESHOLDS = np.round(np.arange(0.30, 0.951, 0.05), 2)
+
+
+def threshold_table(s: np.ndarray, y: np.ndarray, w: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """(threshold, precision, recall, F0.5) of `score >= threshold`, with the sample weights
+    `w` (`kind_weights`: positives and negatives half and half, every negative kind alike),
+    so that precision is what a corpus of that mix would see."""
+    rows = []
+    for t in THRESHOLDS:
+        kept = s >= t
+        tp, fp = float(w[kept & (y == 1)].sum()), float(w[kept & (y == 0)].sum())
+        p, r = tp / max(tp + fp, 1e-12), tp / float(w[y == 1].sum())
+        rows.append((float(t), p, r, 1.25 * p * r / max(0.25 * p + r, 1e-12)))
+    return rows
+
+
 def report(name: str, scorer: Scorer, x: np.ndarray, y: np.ndarray, kinds: list[str]) -> None:
     s = scorer.score_rows(x)
     kept = s >= 0.5
@@ -286,6 +302,12 @@ def main() -> int:
     )
     trial = fit_mlp(x[~held], y[~held], weights[~held])
     report("held-out documents, one hidden layer", trial, x[held], y[held], held_kinds)
+    table = threshold_table(trial.score_rows(x[held]), y[held], kind_weights(held_kinds, y[held]))
+    print("held-out documents, mix of half positives, every negative kind alike:")
+    for t, p, r, f in table:
+        print(f"    score >= {t:.2f}: precision {p:.4f} recall {r:.4f} F0.5 {f:.4f}")
+    best = max(table, key=lambda row: row[3])[0]
+    print(f"    best F0.5 (precision first) at {best:.2f}: the default --min-score (filters.FilterConfig)")
     scorer = fit_logistic(x, y, weights) if args.model == "logistic" else fit_mlp(x, y, weights)
     report("all (training fit)", scorer, x, y, kinds)
     if not args.dry_run:

@@ -265,7 +265,11 @@ def test_build_min_score_above_one_keeps_nothing(tmp_path, real):
     default = build(tmp_path, "default")
     assert read_jsonl(default / "paragraphs.jsonl") and read_jsonl(default / "pairs.jsonl")
 
-    out = build(tmp_path, "strict", "--min-score", "1.01")
+    # --min-score judges the calibrated score of sentence pairs; paragraph pairs stay
+    sentences_only = build(tmp_path, "sentences", "--min-score", "1.01")
+    assert read_jsonl(sentences_only / "paragraphs.jsonl") and read_jsonl(sentences_only / "pairs.jsonl") == []
+
+    out = build(tmp_path, "strict", "--min-score", "1.01", "--min-alignment-score", "1.01")
     assert read_jsonl(out / "paragraphs.jsonl") == [] and read_jsonl(out / "pairs.jsonl") == []
     rejected = read_jsonl(out / "rejected.jsonl")
     assert rejected and all(r["kept"] is False for r in rejected)
