@@ -728,6 +728,7 @@ def _kakasi():
     return pykakasi.kakasi()
 
 
+@lru_cache(maxsize=65536)
 def plain_romaji(text: str) -> str:
     """Latin letters only, lowercase, long vowels and doubled letters folded, m before b, p
     and m written n, v written b (Hakuhou and Hakuho, Yoshirou and Yoshiro, Ootani and

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aligner.agreement import (
     EN_STOP_WORDS,
@@ -131,35 +132,54 @@ def _spelled_in(word: str, katakana: list[str]) -> bool:
     return False
 
 
-def _reads_as(name: str, ja: str, pieces: dict[str, frozenset[str]]) -> bool:
-    """Whether some stretch of `ja` reads out as `name` (plain romaji): consecutive pieces
-    of up to _MAX_NAME_PART characters, each read by one of its `pieces` readings (a kana by
-    its sound), every piece after the first possibly voiced (rendaku)."""
-    n = len(name)
+# (length, readings as a first piece, readings as a later piece) of the pieces at a position
+_Pieces = list[list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
 
-    def readings(start: int, length: int) -> frozenset[str] | tuple[str, ...]:
-        piece = ja[start : start + length]
-        if piece in pieces:
-            return pieces[piece]
-        if length == 1 and re.fullmatch(r"[ぁ-ゖァ-ヺ]", piece):
-            return (plain_romaji(romanize(piece)),)
-        return ()
 
+def _piece_table(ja: str, pieces: dict[str, frozenset[str]]) -> _Pieces:
+    """For every position of `ja`, the pieces of up to _MAX_NAME_PART characters starting
+    there that have a reading (`pieces`, or a kana's own sound), with their readings as the
+    first piece of a name and, voiced too (rendaku), as a later one."""
+    table: _Pieces = []
     for start in range(len(ja)):
-        if not _JA_WORD_CHAR.match(ja[start]):
+        here = []
+        for length in range(1, min(_MAX_NAME_PART, len(ja) - start) + 1):
+            piece = ja[start : start + length]
+            found = pieces.get(piece) or ((_kana_reading(piece),) if length == 1 and _KANA.match(piece) else ())
+            if found:
+                first = tuple(found)
+                here.append((length, first, tuple({v for r in first for v in voiced(r)})))
+        table.append(here)
+    return table
+
+
+_KANA = re.compile(r"[ぁ-ゖァ-ヺ]")
+
+
+@lru_cache(maxsize=512)
+def _kana_reading(kana: str) -> str:
+    return plain_romaji(romanize(kana))
+
+
+def _reads_as(name: str, table: _Pieces) -> bool:
+    """Whether some stretch of the JA side reads out as `name` (plain romaji): consecutive
+    pieces from its `_piece_table`, each read by one of its readings, every piece after the
+    first possibly voiced (rendaku)."""
+    n = len(name)
+    for start, here in enumerate(table):
+        if not any(name.startswith(r) for _, first, _ in here for r in first):
             continue
         frontier = {(start, 0)}
         while frontier:
             pos, used = frontier.pop()
-            for length in range(1, _MAX_NAME_PART + 1):
-                if pos + length > len(ja):
-                    break
-                for r in readings(pos, length):
-                    for form in voiced(r) if used else (r,):
-                        if name.startswith(form, used):
-                            if used + len(form) == n:
-                                return True
-                            frontier.add((pos + length, used + len(form)))
+            if pos >= len(table):
+                continue
+            for length, first, later in table[pos]:
+                for form in later if used else first:
+                    if name.startswith(form, used):
+                        if used + len(form) == n:
+                            return True
+                        frontier.add((pos + length, used + len(form)))
     return False
 
 
@@ -187,21 +207,29 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     glosses = lexicon.glosses(f for _, _, f in forms)
     kanji_pieces = [f for _, _, f in forms if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])]
     pieces = lexicon.readings(kanji_pieces)
+    table = _piece_table(ja, pieces)
 
     en_words = [w for w in _EN_WORD.findall(en) if len(w) > 1]
     en_stems = {s for w in en_words for s in _stems(w)}
     translated = set().union(*glosses.values()) if glosses else set()
     latin = latin_tokens(ja)
     katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
-    whole = reading(ja)
+    whole: list[str] = []  # the pykakasi reading, made when a word first needs it
+
+    def read_out(plain: str) -> bool:
+        if _reads_as(plain, table):
+            return True
+        if not whole:
+            whole.append(reading(ja))
+        return plain in whole[0]
 
     def explained(word: str) -> bool:
         if _translated(word, translated) or word.casefold() in latin:
             return True
         plain = plain_romaji(word)
-        if len(plain) >= 4 and (plain in whole or _reads_as(plain, ja, pieces)):
+        if word[0].isupper() and len(plain) >= 4 and read_out(plain):  # a name, read out in romaji
             return True
-        if len(plain) == 3 and any(plain in r for r in pieces.values()):
+        if word[0].isupper() and len(plain) == 3 and any(plain in r for r in pieces.values()):
             return True  # a short name must be one piece's reading: Abe 阿部, not a chance run
         return _spelled_in(word, katakana)
 
