@@ -103,6 +103,11 @@ _EN_NUMBER_LIKE = {
     "once": 1, "twice": 2, "double": 2, "couple": 2, "pair": 2, "both": 2,
     "thrice": 3, "triple": 3, "dozen": 12,
 }  # fmt: skip
+# Units after which 'a'/'an' states the number one, as JA writes it with a digit (1時間, 1トン).
+_EN_ONE_UNITS = frozenset(
+    "hour day week month year minute second century decade ton tonne meter metre kilometer kilometre mile "
+    "kilogram kilo gram liter litre yen dollar pound euro percent".split()
+)
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _EN_WORD_GAP = re.compile(r"[\s-]*")
 _EN_AND_GAP = re.compile(r"[\s-]+and[\s-]+")
@@ -296,6 +301,9 @@ def _en_word_numbers(text: str) -> list[_Number]:
         elif w == "a" and k + 1 < len(words) and words[k + 1][2] in _SPELLED_SCALES:
             close()
             reading = _Spelled(start, current=1.0, last="unit")  # 'a hundred', 'a million'
+        elif w in ("a", "an") and k + 1 < len(words) and words[k + 1][2] in _EN_ONE_UNITS:
+            close()
+            found.append(_Number(start, (1.0,), strong=False))  # 'an hour' is 1時間
         elif w in _EN_NUMBER_LIKE:
             close()
             found.append(_Number(start, (float(_EN_NUMBER_LIKE[w]),), strong=False))
@@ -325,9 +333,9 @@ def numbers(text: str, lang: str) -> list[float]:
       a numeral next to 数/何/幾 (数十人, 十数年) is vague and left out;
     - EN: scale words after digits (3 million, 1.5 billion, $3bn); spelled-out numbers
       (one..nineteen, twenty..ninety, hundred, thousand, million: 'three hundred and ten',
-      'a million'); first..twelfth; month names next to a day or a year
-      (October 5, 5 October, Oct. 2020); 3 p.m. is 3 (or 15); 10m is 10 (or 10000000)
-      and 5k 5 (or 5000); once, twice, double, triple, both, couple, pair, dozen;
+      'a million'); 'a'/'an' before a unit (an hour, a week, a ton) as 1; first..twelfth;
+      month names next to a day or a year (October 5, 5 October, Oct. 2020); 3 p.m. is 3
+      (or 15); 10m is 10 (or 10000000) and 5k 5 (or 5000); once, twice, double, triple, both, couple, pair, dozen;
     - percentages keep their number (50% 50); ordinals keep theirs (1st, 第1 -> 1); dates
       give their parts (2020年10月5日 -> 2020, 10, 5; October 5, 2020 -> 10, 5, 2020).
 

@@ -95,6 +95,8 @@ from tests.conftest import shared_path
         ("two thousand and five", "en", [2005]),
         ("a hundred", "en", [100]),
         ("a million", "en", [1e6]),
+        ("after an hour, once a week", "en", [1.0, 1.0, 1.0]),  # an hour, once, a week
+        ("a cat and an apple", "en", []),  # 'a' alone is no number
         ("one two", "en", [1, 2]),
         ("twice", "en", [2]),
         ("hundreds of people", "en", []),
@@ -165,9 +167,11 @@ def test_number_agreement(ja, en, expected):
 
 
 def test_number_agreement_once_or_twice():
-    # 1年に1、2回: three strong numbers (1, 1, 2); 'once or twice a year' has two weak ones
-    # that match 1 and 2, so m = 2, a = 3, b = 2 -> 2 * 2 / 5.
-    assert number_agreement("1年に1、2回", "once or twice a year") == pytest.approx(0.8)
+    # 1年に1、2回: three strong numbers (1, 1, 2); 'once or twice a year' has three weak ones
+    # (once, twice, a year) matching all of them
+    assert number_agreement("1年に1、2回", "once or twice a year") == pytest.approx(1.0)
+    # without 'a year', one JA number is left: m = 2, a = 3, b = 2 -> 2 * 2 / 5
+    assert number_agreement("1年に1、2回", "once or twice") == pytest.approx(0.8)
 
 
 @pytest.mark.parametrize(
