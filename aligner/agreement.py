@@ -601,7 +601,7 @@ def _spell(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
+def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     """A word's (key, skeleton) readings. key: the sound spelling without its final vowels
     (Japanese adds one to most final consonants: トランプ toranpu); skeleton: the key's
     consonants only, doubles made single. An EN word has more readings: without a common
@@ -634,7 +634,9 @@ def _edits_allowed(n: int) -> int:
     return max(0, (n - 1) // 3)
 
 
-def _close(a: str, b: str) -> bool:
+def loosely_equal(a: str, b: str) -> bool:
+    """Whether two sound spellings are within the edits `_edits_allowed` grants their length
+    (none up to 3 letters, one up to 6, ...)."""
     allowed = _edits_allowed(max(len(a), len(b)))
     if abs(len(a) - len(b)) > allowed:
         return False
@@ -662,7 +664,7 @@ def _katakana_words(text: str) -> list[str]:
     return [w for w in _KATAKANA_WORD.findall(_nfkc(text)) if len(w.strip("ー")) >= 3]
 
 
-def _en_candidates(en: str) -> set[str]:
+def en_candidates(en: str) -> set[str]:
     """Every EN word; every run of 2 or 3 words (social media ~ ソーシャルメディア) and of 2 to
     4 capitalised words (New York ~ ニューヨーク, Manchester United), joined without spaces.
     A run holds no stop word: 'than that' is no loan word."""
@@ -686,11 +688,13 @@ def _en_candidates(en: str) -> set[str]:
     return out
 
 
-def _sounds_alike(ja_word: str, en_readings: list[tuple[str, str]]) -> bool:
-    ((key, skeleton),) = _sound_keys(romanize(ja_word).replace(" ", ""), False)
+def sounds_alike(ja_word: str, en_readings: list[tuple[str, str]]) -> bool:
+    """Whether a katakana word sounds like one of `en_readings` (`sound_keys` of EN words):
+    skeletons compared loosely, or keys when the katakana skeleton is under 2 consonants."""
+    ((key, skeleton),) = sound_keys(romanize(ja_word).replace(" ", ""), False)
     if len(skeleton) >= 2:
-        return any(_close(skeleton, s) for _, s in en_readings)
-    return any(_close(key, k) for k, _ in en_readings)
+        return any(loosely_equal(skeleton, s) for _, s in en_readings)
+    return any(loosely_equal(key, k) for k, _ in en_readings)
 
 
 def name_agreement(ja: str, en: str) -> float | None:
@@ -722,8 +726,8 @@ def name_agreement(ja: str, en: str) -> float | None:
     words = _katakana_words(ja)
     if not words:
         return None
-    readings = [r for c in _en_candidates(en) for r in _sound_keys(c, True)]
-    return sum(1 for w in words if _sounds_alike(w, readings)) / len(words)
+    readings = [r for c in en_candidates(en) for r in sound_keys(c, True)]
+    return sum(1 for w in words if sounds_alike(w, readings)) / len(words)
 
 
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")

@@ -10,14 +10,14 @@ from functools import lru_cache
 
 from aligner.agreement import (
     EN_STOP_WORDS,
-    _close,
-    _en_candidates,
-    _sound_keys,
-    _sounds_alike,
+    en_candidates,
     latin_tokens,
+    loosely_equal,
     plain_romaji,
     reading,
     romanize,
+    sound_keys,
+    sounds_alike,
 )
 from aligner.lexicon import Lexicon, default_lexicon, stem, voiced
 
@@ -113,21 +113,21 @@ def _translated(word: str, stems: set[str]) -> bool:
 
 
 def _spelled_in(word: str, katakana: list[str]) -> bool:
-    """Whether a katakana word sounds like `word` (`agreement._sounds_alike`), or holds it
+    """Whether a katakana word sounds like `word` (`agreement.sounds_alike`), or holds it
     inside a longer run, loosely: at the start or end of the run when the word's sound
     skeleton has 3 or more consonants (ダラスーワシントン ~ Dallas, サウスヨークシャー ~
     Yorkshire), anywhere in it when 4 or more (チームブリヂストンサイクリング ~ Bridgestone)."""
-    readings = list(_sound_keys(word, True))
-    if any(_sounds_alike(k, readings) for k in katakana):
+    readings = list(sound_keys(word, True))
+    if any(sounds_alike(k, readings) for k in katakana):
         return True
     for k in katakana:
-        ((_, run),) = _sound_keys(romanize(k).replace(" ", ""), False)
+        ((_, run),) = sound_keys(romanize(k).replace(" ", ""), False)
         for _, skeleton in readings:
             n = len(skeleton)
             if n < 3 or len(run) <= n:
                 continue
             starts = range(len(run) - n + 1) if n >= 4 else (0, len(run) - n)
-            if any(_close(skeleton, run[i : i + n]) for i in starts):
+            if any(loosely_equal(skeleton, run[i : i + n]) for i in starts):
                 return True
     return False
 
@@ -249,9 +249,9 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     for start, end, form in forms:
         if glosses.get(form, frozenset()) & en_stems:
             covered.update(range(start, end))
-    readings = [r for c in _en_candidates(en) for r in _sound_keys(c, True)]
+    readings = [r for c in en_candidates(en) for r in sound_keys(c, True)]
     for m in re.finditer(r"[ァ-ヺー]+", ja):
-        if m.group() in katakana and _sounds_alike(m.group(), readings):
+        if m.group() in katakana and sounds_alike(m.group(), readings):
             covered.update(range(m.start(), m.end()))
     content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
 
