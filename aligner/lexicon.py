@@ -3,8 +3,10 @@ names are read.
 
 The data are the EDRDG dictionaries (JMdict for words, JMnedict for names, KANJIDIC2 for the
 readings of single kanji; CC BY-SA 4.0) as compiled into SQLite by the `jamdict-data`
-package. Lookups go to the database by index and are cached, so nothing large is held in
-memory and the first call costs only the opening of the file.
+package. Word lookups go to the database by index and are cached; only the KANJIDIC
+readings and the English vocabulary (a few tens of thousands of entries, about a second to
+read) are loaded whole. Open one Lexicon per process: an SQLite connection must not cross
+a fork.
 """
 
 from __future__ import annotations

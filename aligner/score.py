@@ -263,7 +263,7 @@ def _sentences(text: str, lang: str) -> list[str]:
     return [s.text for s in split_sentences(text, lang)]
 
 
-def _coverage(
+def _sentence_figures(
     parts: list[tuple[list[str], list[str]]], ja_vec: np.ndarray, en_vec: np.ndarray, extra: np.ndarray
 ) -> list[tuple[float | None, float | None]]:
     """Per pair, from the sentences of its sides, (coverage, part_gain); both None when both
@@ -335,7 +335,7 @@ def compute_features(
     sides = [] if vectors is not None else [ja for ja, _ in pairs] + [en for _, en in pairs]
     vecs = embedder.encode(sides + extra)
     ja_vec, en_vec = vectors if vectors is not None else (vecs[:n], vecs[n : 2 * n])
-    sentence_figures = _coverage(parts, ja_vec, en_vec, vecs[len(sides) :])
+    sentence_figures = _sentence_figures(parts, ja_vec, en_vec, vecs[len(sides) :])
     cos, mar = np.empty(n), np.empty(n)
     for start in range(0, n, batch):
         rows = slice(start, start + batch)

@@ -639,3 +639,10 @@ def test_hidden_layer_formula(x):
     # JSON round trip keeps the layer
     assert Scorer(**{k: (tuple(map(tuple, v)) if k == "hidden" else tuple(v) if isinstance(v, list) else v)
                      for k, v in s.to_dict().items()}) == s  # fmt: skip
+
+
+def test_default_min_score_is_the_fitted_threshold():
+    # scripts/fit_scorer.py records the threshold with the best F0.5 on its held-out
+    # documents; the default --min-score must follow it when the model is refitted
+    shipped = json.loads(score_module.SCORER_FILE.read_text(encoding="utf-8"))
+    assert FilterConfig().min_score == shipped["best_f05_threshold"]
