@@ -59,11 +59,16 @@ class LexicalAgreement:
     en_translated: share of the EN side's content words (not stop words) that the JA side
         translates, spells in katakana or Latin letters, or reads out as a name; None when
         there are none.
+    half_translated: the lower of those shares over the first and the second half of each
+        side's content (a side of 8 or more content characters or words): low when half a
+        side is left untranslated, as when it carries a segment more than the other; None
+        when both sides are shorter.
     """
 
     en_names: float | None
     ja_translated: float | None
     en_translated: float | None
+    half_translated: float | None = None
 
 
 def _nfkc(text: str) -> str:
@@ -262,7 +267,21 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         en_names=share(names, verdict.get),
         ja_translated=share(content_chars, covered.__contains__),
         en_translated=share(content, verdict.get),
+        half_translated=_least_half(
+            [share(half, covered.__contains__) for half in _halves(content_chars)]
+            + [share(half, verdict.get) for half in _halves(content)]
+        ),
     )
+
+
+def _halves(items: list) -> list[list]:
+    """The first and second half of a list of 8 or more items (fewer: no halves)."""
+    return [items[: len(items) // 2], items[len(items) // 2 :]] if len(items) >= 8 else []
+
+
+def _least_half(shares: list[float | None]) -> float | None:
+    found = [s for s in shares if s is not None]
+    return min(found) if found else None
 
 
 def least_translated_sentence(

@@ -70,7 +70,8 @@ class Features:
     other side than the whole side is (above 0: the other side translates only a part);
     None when both sides are one sentence. part_translated: the lowest share of a sentence
     of a many-sentence side that the other side translates (`lexical`); None when both
-    sides are one sentence.
+    sides are one sentence. half_translated: the lowest share of the first or second half
+    of a side's content that the other side translates (None for short sides).
     coverage: over the sentences of both sides, the lowest best cosine with a sentence of
     the other side (the pair's cosine when both are one sentence): low when one side
     carries a sentence the other does not translate.
@@ -91,6 +92,7 @@ class Features:
     en_translated: float | None = None
     part_gain: float | None = None
     part_translated: float | None = None
+    half_translated: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,7 @@ def pair_features(
         en_translated=_round(lexical.en_translated),
         part_gain=_round(part_gain),
         part_translated=_round(least_translated_sentence(ja, en, *sentences) if sentences else None),
+        half_translated=_round(lexical.half_translated),
     )
 
 
@@ -162,7 +163,7 @@ def _round(x: float | None) -> float | None:
 INPUTS: tuple[str, ...] = (
     "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
     "en_name_mismatch", "ja_lang", "en_lang", "overlap", "coverage", "ja_translated", "en_translated",
-    "many_sentences", "part_gain", "part_translated",
+    "many_sentences", "part_gain", "part_translated", "half_translated",
 )  # fmt: skip
 """The inputs of the calibrated model, in order (see `design_row`)."""
 
@@ -189,6 +190,7 @@ def design_row(f: Features) -> np.ndarray:
         0.0 if f.part_gain is None else 1.0,
         0.0 if f.part_gain is None else f.part_gain,
         1.0 if f.part_translated is None else f.part_translated,
+        1.0 if f.half_translated is None else f.half_translated,
     ])  # fmt: skip
 
 

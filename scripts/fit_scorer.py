@@ -218,6 +218,7 @@ DIRECTIONS = {
     "cosine": 1, "margin": 1, "abs_length_z": -1, "number_mismatch": -1, "latin_mismatch": -1,
     "name_mismatch": -1, "en_name_mismatch": -1, "ja_lang": 1, "en_lang": 1, "overlap": -1, "coverage": 1,
     "ja_translated": 1, "en_translated": 1, "many_sentences": 0, "part_gain": -1, "part_translated": 1,
+    "half_translated": 1,
 }  # fmt: skip
 
 

@@ -218,3 +218,14 @@ def test_shares_are_in_range(ja, en):
     got = lexical_agreement(ja, en)
     for share in (got.en_names, got.ja_translated, got.en_translated):
         assert share is None or 0.0 <= share <= 1.0
+
+
+def test_half_translated_sees_an_untranslated_half():
+    ja = "政府は昨日、新しい経済政策についての声明を発表した。"
+    en = "The government issued a statement on the new economic policy yesterday."
+    extra = " Cats sleep most of the afternoon in warm sunny windows."
+    whole = lexical_agreement(ja, en).half_translated
+    half = lexical_agreement(ja, en + extra).half_translated
+    assert whole is not None and half is not None
+    assert half < 0.2 < whole
+    assert lexical_agreement("政府", "The government").half_translated is None  # too short to halve

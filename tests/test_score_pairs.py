@@ -204,20 +204,23 @@ def test_language_confidence(text, lang, expected):
             "今日は晴れ。", "It is sunny.", (0.123456, 0.0123456, -1.234567), {},
             dict(cosine=0.1235, margin=0.0123, length_z=-1.2346, ja_lang=1.0, en_lang=1.0, numbers=None,
                  latin=None, names=None, en_names=None, overlap=0.0, coverage=0.1235,
-                 ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None),
+                 ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None,
+                 half_translated=None),
         ),
         (
             "3個のりんご", "3 apples", (0.9, 0.5, 0.0), {"coverage": 0.55556},
             dict(cosine=0.9, margin=0.5, length_z=0.0, ja_lang=1.0, en_lang=1.0, numbers=1.0,
                  latin=None, names=None, en_names=None, overlap=0.0, coverage=0.5556,
-                 ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None),
+                 ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None,
+                 half_translated=None),
         ),
         (
             # ja_lang: 3 kana + 1 kanji against 6 Latin letters * 0.4: 4 / 6.4
             "iPhoneを買った", "I bought a Pixel", (0.5, 0.1, 0.0), {},
             dict(cosine=0.5, margin=0.1, length_z=0.0, ja_lang=0.625, en_lang=1.0, numbers=None,
                  latin=0.0, names=None, en_names=0.0, overlap=0.0, coverage=0.5,
-                 ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None),
+                 ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None,
+                 half_translated=None),
         ),
         (
             # 政府 government, 声明 statement, 発表 announcement
@@ -227,7 +230,8 @@ def test_language_confidence(text, lang, expected):
             # 'issued' is no gloss of 発表 (announcement); 'Cats sleep.' is not translated at all
             dict(cosine=0.7, margin=0.3, length_z=0.1, ja_lang=1.0, en_lang=1.0, numbers=None,
                  latin=None, names=None, en_names=None, overlap=0.0, coverage=0.5,
-                 ja_translated=1.0, en_translated=0.6667, part_gain=-0.1235, part_translated=0.0),
+                 ja_translated=1.0, en_translated=0.6667, part_gain=-0.1235, part_translated=0.0,
+                 half_translated=None),
         ),
     ],
 )  # fmt: skip
@@ -241,11 +245,13 @@ def test_pair_features(ja, en, args, kwargs, expected):
 def test_design_row_maps_missing_agreements_and_clips_length():
     f = Features(cosine=0.8, margin=0.3, length_z=-7.5, ja_lang=0.9, en_lang=1.0, numbers=None, latin=0.25,
                  names=None, en_names=1.0, overlap=0.1, coverage=None)  # fmt: skip
-    assert design_row(f).tolist() == [0.8, 0.3, 6.0, 0.0, 0.75, 0.0, 0.0, 0.9, 1.0, 0.1, 0.8, 1.0, 1.0, 0.0, 0.0, 1.0]
+    # missing translated shares count as translated; no part_gain: indicator and value 0
+    expected = [0.8, 0.3, 6.0, 0.0, 0.75, 0.0, 0.0, 0.9, 1.0, 0.1, 0.8] + [1.0, 1.0, 0.0, 0.0, 1.0, 1.0]
+    assert design_row(f).tolist() == expected
     g = Features(cosine=0.2, margin=-0.1, length_z=2.5, ja_lang=1.0, en_lang=0.5, numbers=0.0, latin=None,
                  names=0.5, en_names=None, overlap=0.0, coverage=0.4, ja_translated=0.25, en_translated=0.5,
-                 part_gain=0.125, part_translated=0.0)  # fmt: skip
-    expected = [0.2, -0.1, 2.5, 1.0, 0.0, 0.5, 0.0, 1.0, 0.5, 0.0, 0.4, 0.25, 0.5, 1.0, 0.125, 0.0]
+                 part_gain=0.125, part_translated=0.0, half_translated=0.375)  # fmt: skip
+    expected = [0.2, -0.1, 2.5, 1.0, 0.0, 0.5, 0.0, 1.0, 0.5, 0.0, 0.4, 0.25, 0.5, 1.0, 0.125, 0.0, 0.375]
     assert design_row(g).tolist() == expected
     assert design_row(g).shape == (len(INPUTS),)
 
@@ -276,7 +282,7 @@ def test_score_of_features_is_score_rows_of_design_row():
 TYPICAL_GOOD = dict(
     cosine=0.7, margin=2.0, abs_length_z=0.5, number_mismatch=0.0, latin_mismatch=0.0, name_mismatch=0.0,
     en_name_mismatch=0.0, ja_lang=1.0, en_lang=1.0, overlap=0.0, coverage=0.7, ja_translated=0.7,
-    en_translated=0.7, many_sentences=0.0, part_gain=0.0, part_translated=1.0,
+    en_translated=0.7, many_sentences=0.0, part_gain=0.0, part_translated=1.0, half_translated=1.0,
 )  # fmt: skip
 
 
@@ -293,6 +299,7 @@ TYPICAL_GOOD = dict(
         ("en_lang", 0.2, "down"),
         ("ja_translated", 0.0, "down"),
         ("en_translated", 0.0, "down"),
+        ("half_translated", 0.0, "down"),
     ],
 )
 def test_shipped_scorer_moves_the_expected_way(name, value, direction):
@@ -308,10 +315,13 @@ def test_shipped_scorer_moves_the_expected_way(name, value, direction):
 def test_shipped_scorer_marks_down_a_side_with_an_extra_sentence():
     s = default_scorer()
     whole = dict(TYPICAL_GOOD, cosine=0.55, margin=1.3, coverage=0.45, many_sentences=1.0, part_gain=-0.08,
-                 part_translated=0.5)  # fmt: skip
-    partial = dict(whole, part_gain=0.15, part_translated=0.0)
-    before, after = s.score_rows(np.array([[d[k] for k in INPUTS] for d in (whole, partial)]))
-    assert before > 0.9 and after < before - 0.3
+                 part_translated=0.5, half_translated=0.5)  # fmt: skip
+    signs = [dict(whole, part_gain=0.15), dict(whole, part_translated=0.0), dict(whole, half_translated=0.0)]
+    partial = dict(whole, part_gain=0.15, part_translated=0.0, half_translated=0.0)
+    before, *each, after = s.score_rows(np.array([[d[k] for k in INPUTS] for d in (whole, *signs, partial)]))
+    assert before > 0.9
+    assert all(x < before for x in each)  # every sign of a partial pair lowers the score
+    assert after < min(each) and after < before - 0.2
 
 
 LOGISTIC = Scorer(
