@@ -38,6 +38,27 @@ _EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?<=[,;:] )" + _NAME_RUN)
 # Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
 # Midwestern ~ 中西部 'Midwest').
 _DERIVED = ("ians", "ian", "ans", "an", "ern", "ese", "ish", "ic")
+# Irregular English verb forms -> the base form a gloss holds ('to buy' for bought).
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "be": "was were been", "begin": "began begun", "break": "broke broken", "bring": "brought",
+        "build": "built", "buy": "bought", "catch": "caught", "choose": "chose chosen", "come": "came",
+        "do": "did done", "draw": "drew drawn", "drink": "drank drunk", "drive": "drove driven",
+        "eat": "ate eaten", "fall": "fell fallen", "feel": "felt", "fight": "fought", "find": "found",
+        "fly": "flew flown", "forget": "forgot forgotten", "get": "got gotten", "give": "gave given",
+        "go": "went gone", "grow": "grew grown", "have": "had", "hear": "heard", "hold": "held",
+        "keep": "kept", "know": "knew known", "lead": "led", "leave": "left", "lend": "lent",
+        "lose": "lost", "make": "made", "mean": "meant", "meet": "met", "pay": "paid", "ride": "rode ridden",
+        "rise": "rose risen", "run": "ran", "say": "said", "see": "saw seen", "seek": "sought",
+        "sell": "sold", "send": "sent", "shoot": "shot", "sing": "sang sung", "sit": "sat",
+        "sleep": "slept", "speak": "spoke spoken", "spend": "spent", "stand": "stood", "steal": "stole stolen",
+        "strike": "struck", "swim": "swam swum", "take": "took taken", "teach": "taught", "tell": "told",
+        "think": "thought", "throw": "threw thrown", "understand": "understood", "wake": "woke woken",
+        "wear": "wore worn", "win": "won", "write": "wrote written",
+    }.items()
+    for form in forms.split()
+}  # fmt: skip
 _TITLE_CASE = 0.6  # share of capitalised content words above which an EN side is a title
 _TITLE_MIN_WORDS = 4  # ... when it has at least this many
 _NOT_NAMES = frozenset(
@@ -77,7 +98,8 @@ def _nfkc(text: str) -> str:
 
 def _ja_forms(ja: str) -> list[tuple[int, int, str]]:
     """Every substring of up to _MAX_FORM JA word characters holding a kanji or a katakana,
-    with its span: the candidates for dictionary words (pure hiragana is grammar, mostly)."""
+    with its span: the candidates for dictionary words (pure hiragana is grammar, mostly);
+    and the dictionary forms an inflected verb or adjective may come from (`_base_forms`)."""
     out = []
     for run in re.finditer(f"{_JA_WORD_CHAR.pattern}+", ja):
         text, base = run.group(), run.start()
@@ -86,6 +108,25 @@ def _ja_forms(ja: str) -> list[tuple[int, int, str]]:
                 piece = text[i:j]
                 if _KANJI.search(piece) or (_KATAKANA.search(piece) and j - i > 1):
                     out.append((base + i, base + j, piece))
+    return out + _base_forms(ja)
+
+
+# Endings of dictionary forms: godan verbs (買う, 行く, 話す, ...), ichidan verbs and
+# i-adjectives after the stem's kanji; ichidan verbs also after one kana (食べる, 起きる).
+_DICTIONARY_ENDINGS = tuple("うくぐすつぬぶむるい")
+_INFLECTED = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff々]{1,2})([ぁ-ゖ])")
+
+
+def _base_forms(ja: str) -> list[tuple[int, int, str]]:
+    """For every kanji followed by kana (買った, 食べます, 高かった), the dictionary forms it
+    may be inflected from (買う, 食べる, 高い), spanning the kanji and the first kana: JMdict
+    lists verbs and adjectives by those forms, which running text rarely shows."""
+    out = []
+    for m in _INFLECTED.finditer(ja):
+        stem_kanji, kana = m.group(1), m.group(2)
+        span = (m.start(1), m.end(2))
+        out += [(*span, stem_kanji + e) for e in _DICTIONARY_ENDINGS if e != kana]
+        out.append((*span, stem_kanji + kana + "る"))
     return out
 
 
@@ -101,9 +142,11 @@ def _names(pattern: re.Pattern, en: str) -> list[str]:
 
 
 def _stems(word: str) -> set[str]:
-    """The word's stem, and the stem of its base when it ends in a derivational suffix."""
+    """The word's stem, the stem of its base when it ends in a derivational suffix, and the
+    base of an irregular verb form (bought ~ buy)."""
     low = word.lower()
-    return {stem(low)} | {stem(low[: -len(x)]) for x in _DERIVED if low.endswith(x) and len(low) - len(x) >= 4}
+    out = {stem(low)} | {stem(low[: -len(x)]) for x in _DERIVED if low.endswith(x) and len(low) - len(x) >= 4}
+    return out | {stem(_IRREGULAR[low])} if low in _IRREGULAR else out
 
 
 def _translated(word: str, stems: set[str]) -> bool:

@@ -229,3 +229,16 @@ def test_half_translated_sees_an_untranslated_half():
     assert whole is not None and half is not None
     assert half < 0.2 < whole
     assert lexical_agreement("政府", "The government").half_translated is None  # too short to halve
+
+
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("iPhoneを買った", "I bought a phone"),  # 買う, an irregular EN past
+        ("彼はリンゴを食べました。", "He ate an apple."),  # 食べる
+        ("山は高かった。", "The mountain was high."),  # 高い
+        ("東京へ行きます。", "I will go to Tokyo."),  # 行く
+    ],
+)
+def test_inflected_verbs_and_adjectives_are_looked_up_by_their_dictionary_form(ja, en):
+    assert lexical_agreement(ja, en).ja_translated == 1.0
