@@ -21,6 +21,13 @@ Cache = Annotated[
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
 MinScore = Annotated[float, typer.Option("--min-score", help="Reject pairs whose calibrated score is below this.")]
+MinAlignmentScore = Annotated[
+    float,
+    typer.Option(
+        "--min-alignment-score",
+        help="Keep a paragraph pair whose alignment score reaches this (0.5: the aligner's break-even).",
+    ),
+]
 MinChars = Annotated[int, typer.Option("--min-chars", help="Fewest characters (no spaces) a side may have.")]
 MaxChars = Annotated[int, typer.Option("--max-chars", help="Most characters (no spaces) a side may have.")]
 MaxLengthZ = Annotated[float, typer.Option("--max-length-z", help="Largest |z| of the JA/EN length ratio.")]
@@ -66,13 +73,7 @@ def build_cli(
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the corpus files."),
     model: Model = "use",
     min_score: MinScore = _FILTERS.min_score,
-    min_alignment_score: Annotated[
-        float,
-        typer.Option(
-            "--min-alignment-score",
-            help="Keep a paragraph pair whose alignment score reaches this (0.5: the aligner's break-even).",
-        ),
-    ] = BuildConfig().min_alignment_score,
+    min_alignment_score: MinAlignmentScore = BuildConfig().min_alignment_score,
     min_chars: MinChars = _FILTERS.min_chars,
     max_chars: MaxChars = _FILTERS.max_chars,
     max_length_z: MaxLengthZ = _FILTERS.max_length_z,

@@ -247,7 +247,7 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         lexicon: the dictionary; the installed one by default.
 
     Returns:
-        The three shares (see LexicalAgreement).
+        The shares (see LexicalAgreement).
     """
     lexicon = lexicon or default_lexicon()
     ja, en = _nfkc(ja), _nfkc(en)
