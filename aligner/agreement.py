@@ -52,14 +52,14 @@ _JA_COUNTERS = set(
 _JA_VAGUE = set("数何幾")
 
 _SIGN = r"(?P<sign>(?<![0-9A-Za-z.,])[-−](?=\d)|(?<![A-Za-z])minus\s+|マイナス\s*|氷点下\s*)?"
-_ASCII_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+_ASCII_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|(?<![\w.])\.\d+"
 
 # 2020.10.5 and 1.2.3 are dates or versions: every part is a number, none is a decimal.
 _DOTTED = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d])")
 _ERA_YEAR = re.compile(r"(?P<era>" + "|".join(_ERAS) + r")\s*(?P<n>元|\d+|[〇一二三四五六七八九十]+)\s*年")
 _JA_CLOCK = re.compile(r"(?P<half>午前|午後)\s*(?P<n>\d{1,2}|[一二三四五六七八九十]+)\s*時")
 _JA_RUN = re.compile(
-    _SIGN + r"(?P<run>(?:" + _ASCII_NUMBER + r"|[" + _KANJI_NUMERALS + r"])+)" + r"(?P<wari>割(?:(?P<bu>\d)分)?)?"
+    f"{_SIGN}(?P<run>(?:{_ASCII_NUMBER}|[{_KANJI_NUMERALS}])+)" r"(?P<wari>割(?:(?P<bu>\d)分)?(?:(?P<rin>\d)厘)?)?"
 )
 _JA_TOKEN = re.compile(_ASCII_NUMBER + r"|.", re.S)
 
@@ -109,6 +109,8 @@ _EN_ONE_UNITS = frozenset(
     "kilogram kilo gram liter litre yen dollar pound euro percent".split()
 )
 _EN_WORD = re.compile(r"[A-Za-z]+")
+# The numbers before -fold written as one word (twofold, thirtyfold, hundredfold).
+_EN_FOLDS = {w: float(v) for w, v in (_EN_UNITS | _EN_TENS | _EN_SCALES).items() if v > 1 and w != "bn"}
 _EN_WORD_GAP = re.compile(r"[\s-]*")
 _EN_AND_GAP = re.compile(r"[\s-]+and[\s-]+")
 
@@ -194,13 +196,16 @@ def _ja_numbers(text: str) -> list[_Number]:
         if before in _JA_VAGUE or after in _JA_VAGUE:
             continue
         value = _ja_value(run)
+        values: tuple[float, ...] = (value,)
         if m["wari"]:  # 5割 is 50%, 2割5分 25%
-            value = value * 10 + (int(m["bu"]) if m["bu"] else 0)
+            value = value * 10 + (int(m["bu"]) if m["bu"] else 0) + (int(m["rin"]) / 10 if m["rin"] else 0)
+            # with 厘 it is a rate to three places, which EN writes as a fraction (打率1割8分2厘, .182)
+            values = (value, value / 100) if m["rin"] else (value,)
         if any(c.isdigit() for c in run):
             strong = not _glued_to_latin(text, start)
         else:
             strong = len(run) >= 2 and (not _is_kanji(after) or after in _JA_COUNTERS or bool(m["wari"]))
-        found.append(_Number(start, (_signed(m["sign"], value),), strong=strong))
+        found.append(_Number(start, tuple(_signed(m["sign"], v) for v in values), strong=strong))
     return found
 
 
@@ -307,6 +312,9 @@ def _en_word_numbers(text: str) -> list[_Number]:
         elif w in _EN_NUMBER_LIKE:
             close()
             found.append(_Number(start, (float(_EN_NUMBER_LIKE[w]),), strong=False))
+        elif w.endswith("fold") and w[:-4] in _EN_FOLDS:
+            close()
+            found.append(_Number(start, (_EN_FOLDS[w[:-4]],), strong=False))  # tenfold is 10倍
         else:
             close()  # also a bare 'hundred': 'hundreds of' is no number
         prev_end = end
@@ -442,8 +450,11 @@ def _strip_accents(word: str) -> str:
 
 def latin_agreement(ja: str, en: str) -> float | None:
     """The share of the JA side's Latin-script tokens (iPhone, COVID, USB, NHK) that the EN
-    side also has: tokens from `latin_tokens`, EN stop words dropped, accents ignored, and
-    a token also found in its plural (USB ~ USBs).
+    side also has: tokens from `latin_tokens`, EN stop words dropped, accents ignored. A
+    token is also found in its plural (USB ~ USBs), at the start of an EN token when it has
+    3 or more letters (HDMI ~ HDMIx1), inside the EN letters run together when 4 or more
+    (Corei7 ~ Core i7), and as the initials of consecutive EN words (TE ~ tight end, GW ~
+    Golden Week, Bcf ~ billion cubic feet).
 
     Args:
         ja: the Japanese side.
@@ -455,9 +466,16 @@ def latin_agreement(ja: str, en: str) -> float | None:
     wanted = {_strip_accents(t) for t in latin_tokens(ja) if t not in EN_STOP_WORDS}
     if not wanted:
         return None
-    have = {_strip_accents(t) for t in latin_tokens(en)}
-    found = sum(1 for t in wanted if t in have or t + "s" in have or t + "es" in have)
-    return found / len(wanted)
+    words = [_strip_accents(w) for w in _LATIN_WORD.findall(_nfkc(en).casefold())]
+    have, joined = set(words), _strip_accents(re.sub(r"[^a-zà-öø-ÿĀ-ɏ]+", "", _nfkc(en).casefold()))
+    initials = {"".join(w[0] for w in words[i : i + n]) for n in range(2, 6) for i in range(len(words) - n + 1)}
+
+    def found(t: str) -> bool:
+        if t in have or t + "s" in have or t + "es" in have or t in initials:
+            return True
+        return (len(t) >= 3 and any(h.startswith(t) for h in have)) or (len(t) >= 4 and t in joined)
+
+    return sum(1 for t in wanted if found(t)) / len(wanted)
 
 
 # --------------------------------------------------------------------------- katakana names
@@ -607,8 +625,9 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     consonants only, doubles made single. An EN word has more readings: without a common
     ending (Russian ~ ロシア), with a soft g (page ~ ページ, Egypt ~ エジプト), and non-rhotic
     (r after a vowel is silent: Leicester ~ レスター, Manchester ~ マンチェスター), with
-    a first j read as y (Jacob ~ ヤコブ), th read as t (Thomas ~ トマス, Timothy ~ テモテ),
-    ch as k (Christ ~ キリスト, Chaldea ~ カルデヤ) and kh as h (Khalid ~ ハーリド)."""
+    a first j read as y (Jacob ~ ヤコブ), Mc as mak (McEnany ~ マケナニー), th read as t
+    (Thomas ~ トマス, Timothy ~ テモテ), ch as k (Christ ~ キリスト, Chaldea ~ カルデヤ)
+    and kh as h (Khalid ~ ハーリド)."""
     word = _strip_accents(word.casefold())
     spellings = {word}
     if english:
@@ -616,6 +635,8 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
         spellings |= {_SOFT_G.sub("j", w) for w in spellings}
         # a j read the Latin or German way: Jacob ヤコブ, Joseph ヨセフ, Jesus イエス, Jena イエナ
         spellings |= {w[0].replace("j", "y") + w[1:] for w in spellings if w.startswith("j")}
+        # Mc/Mac is 'mak' before any letter (McEnany マケナニー, McCarthy マッカーシー)
+        spellings |= {"mak" + w[2:] for w in spellings if w.startswith("mc")}
         for written, read in (("th", "t"), ("ch", "k"), ("kh", "h")):
             spellings |= {w.replace(written, read) for w in spellings if written in w}
     readings = {_spell(w) for w in spellings}
@@ -660,7 +681,10 @@ _MAX_RUN = 4
 _MAX_LOWER_RUN = 3
 
 
-def _katakana_words(text: str) -> list[str]:
+def katakana_words(text: str) -> list[str]:
+    """The katakana words of a text that may be names or loan words: runs of katakana (with
+    ー) of at least 3 characters besides ー, so split at ・ and ＝ (each word of
+    マンチェスター・ユナイテッド on its own), in order, repeats kept."""
     return [w for w in _KATAKANA_WORD.findall(_nfkc(text)) if len(w.strip("ー")) >= 3]
 
 
@@ -689,45 +713,20 @@ def en_candidates(en: str) -> set[str]:
 
 
 def sounds_alike(ja_word: str, en_readings: list[tuple[str, str]]) -> bool:
-    """Whether a katakana word sounds like one of `en_readings` (`sound_keys` of EN words):
-    skeletons compared loosely, or keys when the katakana skeleton is under 2 consonants."""
+    """Whether a katakana word sounds like one of `en_readings` (`sound_keys` of EN words,
+    e.g. of every `en_candidates`): skeletons compared loosely, or keys when the katakana
+    skeleton is under 2 consonants (アイオワ).
+
+    Both sides are spelled by sound (ph f, th s, x ks, qu kw, sch sk, c k or s before e/i/y,
+    ch and チ t, sh s, z s, l r, v b, ew eu, y i, m before b/p n; silent kn/wr/ps, gh, h
+    after a letter, w after a vowel dropped; double letters single), final vowels dropped
+    (the key), then all vowels dropped (the skeleton); an EN word has the further readings
+    of `sound_keys`. Skeletons match within 0 edits up to length 3, 1 up to 6, 2 up to 9
+    (トランプ trnp ~ Trump trnp)."""
     ((key, skeleton),) = sound_keys(romanize(ja_word).replace(" ", ""), False)
     if len(skeleton) >= 2:
         return any(loosely_equal(skeleton, s) for _, s in en_readings)
     return any(loosely_equal(key, k) for k, _ in en_readings)
-
-
-def name_agreement(ja: str, en: str) -> float | None:
-    """The share of the JA side's katakana words that the EN side explains by sound.
-
-    JA words: runs of katakana (with ー) of at least 3 characters besides ー, so split at
-    ・ and ＝ (each word of マンチェスター・ユナイテッド counts on its own); a word counts as
-    often as it occurs. EN candidates: every word, so that a loan word (インターネット ~
-    internet) matches a lowercase word and the feature measures 'katakana words the EN side
-    explains'; every run of 2-3 words (social media ~ ソーシャルメディア) and of 2-4
-    capitalised words (ニューヨーク ~ New York), joined, with no stop word inside.
-    Loose match: both sides are spelled by sound (ph f, th s, x ks, qu kw, sch sk, c k or s
-    before e/i/y, ch and チ t, sh s, z s, l r, v b, ew eu, y i, m before b/p n; silent kn/wr/
-    ps, gh, h after a letter, w after a vowel dropped; double letters single), final vowels
-    dropped (the key), then all vowels dropped (the skeleton). An EN word also reads without
-    a common ending (-s, -es, -an, -ian, -ese, -ish: Russian ~ ロシア), with a soft g (page ~
-    ページ) and non-rhotic (Leicester ~ レスター). Skeletons match within 0 edits up to length
-    3, 1 up to 6, 2 up to 9 (トランプ trnp ~ Trump trnp); a JA word whose skeleton is
-    shorter than 2 (アイオワ) is compared on its key instead, with the same allowance.
-
-    Args:
-        ja: the Japanese side.
-        en: the English side.
-
-    Returns:
-        None when the JA side has no katakana word of 3 or more characters, else the share
-        in [0, 1].
-    """
-    words = _katakana_words(ja)
-    if not words:
-        return None
-    readings = [r for c in en_candidates(en) for r in sound_keys(c, True)]
-    return sum(1 for w in words if sounds_alike(w, readings)) / len(words)
 
 
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")

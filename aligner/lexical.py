@@ -11,6 +11,7 @@ from functools import lru_cache
 from aligner.agreement import (
     EN_STOP_WORDS,
     en_candidates,
+    katakana_words,
     latin_tokens,
     loosely_equal,
     plain_romaji,
@@ -32,7 +33,11 @@ _EN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # lowercase word, a digit, ) & or a closing quote, and a space; or an opening parenthesis
 # after such a word; or another capitalised word. After , ; : it may start quoted speech
 # (he said, Let there be light): there only a word that is not ordinary English is a name.
-_NAME_RUN = r"[A-Z][a-z]+[A-Za-z]*(?:[- ][A-Z][a-z]+[A-Za-z]*)*"
+# A name's words may be joined by a hyphen or a space, or by of/for (the) (Bank of Japan,
+# Council for Childhood), not by and (Kenji and Potatoes are two names); a word may go on
+# in lowercase after a hyphen (Yama-gawa, Akasaka-cho).
+_NAME_WORD = r"[A-Z][a-z]+[A-Za-z]*(?:-[a-z]+)*"
+_NAME_RUN = _NAME_WORD + r"(?:(?:[- ]| (?:of|for)(?: the)? )" + _NAME_WORD + ")*"
 _EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
 _EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?<=[,;:] )" + _NAME_RUN)
 # Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
@@ -84,12 +89,19 @@ class LexicalAgreement:
         side's content (a side of 8 or more content characters or words): low when half a
         side is left untranslated, as when it carries a segment more than the other; None
         when both sides are shorter.
+    ja_names: share of the JA side's katakana names (`agreement.katakana_words` that JMdict
+        does not list as ordinary words: ロジャース, ドイツ; not メール) that the EN side
+        spells by sound (`agreement.sounds_alike`: Rogers) or translates (German); None
+        when there are none.
+    unexplained: the EN names the JA side does not explain, in order.
     """
 
     en_names: float | None
     ja_translated: float | None
     en_translated: float | None
     half_translated: float | None = None
+    ja_names: float | None = None
+    unexplained: tuple[str, ...] = ()
 
 
 def _nfkc(text: str) -> str:
@@ -130,15 +142,21 @@ def _base_forms(ja: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _names(pattern: re.Pattern, en: str) -> list[str]:
+def _names(pattern: re.Pattern, en: str, lexicon: Lexicon) -> list[tuple[str, bool]]:
     """The words of the capitalised runs `pattern` finds, months, weekdays, titles and stop
-    words left out."""
-    return [
-        w
-        for m in pattern.finditer(en)
-        for w in re.split(r"[- ]", m.group())
-        if w.casefold() not in _NOT_NAMES and w.casefold() not in EN_STOP_WORDS
-    ]
+    words left out, each with whether its run has several words left (Royal Navy, Comedy Club;
+    not Mr Smith). A word going on in lowercase after a hyphen is one romanised word
+    (Yama-gawa -> Yamagawa) unless a later part is ordinary English (Knee-length -> Knee)."""
+    out = []
+    for m in pattern.finditer(en):
+        words = []
+        for w in re.split(r" |-(?=[A-Z])", m.group()):
+            head, *tail = w.split("-")
+            w = head if lexicon.english_words(tail) else head + "".join(tail)
+            if w.casefold() not in _NOT_NAMES and w.casefold() not in EN_STOP_WORDS:
+                words.append(w)
+        out += [(w, len(words) > 1) for w in words]
+    return out
 
 
 def _stems(word: str) -> set[str]:
@@ -149,12 +167,15 @@ def _stems(word: str) -> set[str]:
     return out | {stem(_IRREGULAR[low])} if low in _IRREGULAR else out
 
 
-def _translated(word: str, stems: set[str]) -> bool:
-    """Whether a gloss stem translates `word`: one of its `_stems`, or a stem sharing all but
-    its last two letters (and at least four) with it, as a country with its people (Greek ~
-    Greece, German ~ Germany, Afghan ~ Afghanistan)."""
+def _translated(word: str, stems: set[str], loose: bool = True) -> bool:
+    """Whether a gloss stem translates `word`: one of its `_stems`, or, when `loose` (a word
+    that is no ordinary English), a stem sharing all but its last two letters (and at least
+    four) with it, as a country with its people (Greek ~ Greece, German ~ Germany, Afghan ~
+    Afghanistan); not Trades ~ tradition."""
     if _stems(word) & stems:
         return True
+    if not loose:
+        return False
     low = word.lower()
     n = max(4, len(low) - 2)
     return len(low) >= 4 and any(s[:n] == low[:n] for s in stems if len(s) >= n)
@@ -272,23 +293,27 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         return plain in whole[0]
 
     def explained(word: str) -> bool:
-        if _translated(word, translated) or word.casefold() in latin:
+        if _translated(word, translated, loose=word not in ordinary) or word.casefold() in latin:
             return True
         plain = plain_romaji(word)
         if word[0].isupper() and len(plain) >= 4 and read_out(plain):  # a name, read out in romaji
             return True
-        if word[0].isupper() and len(plain) == 3 and any(plain in r for r in pieces.values()):
+        if word[0].isupper() and len(plain) in (2, 3) and any(plain in r for r in pieces.values()):
             return True  # a short name must be one piece's reading: Abe 阿部, not a chance run
         return _spelled_in(word, katakana)
 
     content = [w for w in en_words if w.casefold() not in EN_STOP_WORDS]
-    names = _names(_EN_NAME, en)
-    guarded = _names(_EN_NAME_AFTER_PUNCTUATION, en)
+    runs = _names(_EN_NAME, en, lexicon)
+    guarded = _names(_EN_NAME_AFTER_PUNCTUATION, en, lexicon)
     if len(content) >= _TITLE_MIN_WORDS and sum(w[0].isupper() for w in content) > _TITLE_CASE * len(content):
         # a title (Kate's Flawless Royal Look) capitalises ordinary words too
-        guarded, names = guarded + names, []
-    ordinary = lexicon.english_words(guarded)
-    names += [w for w in guarded if w not in ordinary]
+        guarded, runs = guarded + runs, []
+    ordinary = lexicon.english_words([w for w, _ in runs + guarded] + content)
+    # An ordinary word inside a longer name (Royal Navy, Attorney General, Comedy Club) is
+    # often translated loosely or left out (海軍, 法務長官, 亭): only the name's other words
+    # must be explained.
+    names = [w for w, several in runs if not (several and w in ordinary)]
+    names += [w for w, _ in guarded if w not in ordinary]
     verdict = {w: explained(w) for w in dict.fromkeys(names + content)}
 
     # JA side: characters of words whose glosses meet the EN words, and katakana words the EN
@@ -302,6 +327,10 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         if m.group() in katakana and sounds_alike(m.group(), readings):
             covered.update(range(m.start(), m.end()))
     content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
+    words = katakana_words(ja)
+    common = lexicon.common_words(words)
+    ja_names = [w for w in words if w not in common]
+    name_glosses = lexicon.glosses(ja_names)
 
     def share(items: list, ok) -> float | None:
         return None if not items else sum(1 for x in items if ok(x)) / len(items)
@@ -314,6 +343,8 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
             [share(half, covered.__contains__) for half in _halves(content_chars)]
             + [share(half, verdict.get) for half in _halves(content)]
         ),
+        ja_names=share(ja_names, lambda w: sounds_alike(w, readings) or bool(name_glosses.get(w, set()) & en_stems)),
+        unexplained=tuple(w for w in names if not verdict[w]),
     )
 
 

@@ -72,6 +72,7 @@ class Lexicon:
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._glosses: dict[str, frozenset[str]] = {}
+        self._common: dict[str, bool] = {}
         self._readings: dict[str, frozenset[str]] = {}
         self._english: frozenset[str] | None = None
         self._kanji = self._load_kanji_readings()
@@ -101,6 +102,7 @@ class Lexicon:
         missing = [f for f in wanted if f not in self._glosses]
         if missing:
             found: dict[str, set[str]] = {}
+            common: set[str] = set()
             for table in ("Kanji", "Kana"):
                 sql = (
                     f"SELECT k.text, s.idseq, s.ID, g.text FROM {table} k CROSS JOIN Sense s ON s.idseq = k.idseq "
@@ -115,8 +117,23 @@ class Lexicon:
                     # usually means (上 'above, top', not 'going to Kyoto')
                     if len(form) > 1 or sorted(set(senses[form, entry])).index(sense) < _SINGLE_CHAR_SENSES:
                         found.setdefault(form, set()).update(gloss_stems(gloss))
+                    if gloss[:1].islower():
+                        common.add(form)
             self._remember(self._glosses, {f: frozenset(found.get(f, ())) for f in missing})
+            self._remember(self._common, {f: f in common for f in missing})
         return {f: self._glosses[f] for f in wanted if self._glosses.get(f)}
+
+    def common_words(self, forms: Iterable[str]) -> set[str]:
+        """The JA forms that JMdict lists as ordinary words: with a gloss in lowercase (メール
+        'mail', ブラック 'black'), not only capitalised ones (アメリカ 'America') or none
+        (ロジャース, a name).
+
+        Returns:
+            The subset of `forms` found.
+        """
+        wanted = list(dict.fromkeys(forms))
+        self.glosses(wanted)
+        return {f for f in wanted if self._common.get(f)}
 
     def english_words(self, words: Iterable[str]) -> set[str]:
         """The words (any case) that are ordinary English: the word, lowercased, or a base

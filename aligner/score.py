@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.agreement import latin_agreement, name_agreement, number_agreement
+from aligner.agreement import latin_agreement, number_agreement
 from aligner.cost import LengthModel, char_length
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
@@ -144,7 +144,7 @@ def pair_features(
         en_lang=round(language_confidence(en, "en"), 4),
         numbers=_round(number_agreement(ja, en)),
         latin=_round(latin_agreement(ja, en)),
-        names=_round(name_agreement(ja, en)),
+        names=_round(lexical.ja_names),
         en_names=_round(lexical.en_names),
         overlap=round(overlap(ja, en), 4),
         coverage=round(cosine if coverage is None else coverage, 4),

@@ -35,7 +35,6 @@ from aligner.align import parse_beads
 from aligner.embed import default_cache_path, get_embedder
 from aligner.evaluate import roc_auc
 from aligner.language import JOINER, normalize_text
-from aligner.lexicon import default_lexicon
 from aligner.read import read_lines
 from aligner.score import INPUTS, SCORER_FILE, Scorer, compute_features, design_row
 
@@ -112,23 +111,27 @@ def change_number_somewhere(doc: Doc, t: int, rng: random.Random) -> tuple[str, 
     return None
 
 
-def change_name(en: str, names: list[str], rng: random.Random) -> str | None:
-    """The EN side with one of its `names` (capitalised words inside the sentence that are
-    not ordinary English) replaced by another, or None when it names nobody."""
-    known = set(names)
-    found = [m for m in _CAPITALISED.finditer(en) if m.group() in known]
-    if not found:
+_JA_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{2,}(?![A-Za-z])")
+
+
+def change_name(ja: str, en: str, pool: list[str], rng: random.Random) -> tuple[str, str] | None:
+    """The pair with one capitalised word replaced by another word of `pool`: a word inside
+    the EN sentence (a name, or an ordinary word of a name: Royal Navy), or a Latin word on
+    the JA side (Yahoo!ニュース); None when the pair has neither."""
+    options = [(1, m) for m in _CAPITALISED.finditer(en)] + [(0, m) for m in _JA_LATIN_NAME.finditer(ja)]
+    if not options:
         return None
-    m = rng.choice(found)
-    other = rng.choice([x for x in names if x != m.group()] or ["Smith"])
-    return en[: m.start()] + other + en[m.end() :]
+    side, m = rng.choice(options)
+    other = rng.choice([x for x in pool if x.casefold() != m.group().casefold()])
+    text = (ja, en)[side]
+    changed = text[: m.start()] + other + text[m.end() :]
+    return (ja, changed) if side else (changed, en)
 
 
 def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, int, str, int]]:
     """(ja, en, label, kind, doc index) examples: each real pair, some merged pairs, and
     NEGATIVES_PER_PAIR negatives of different kinds made from each real pair."""
-    capitalised = {m.group() for d in docs for _, en in d for m in _CAPITALISED.finditer(en)}
-    names = sorted(capitalised - default_lexicon().english_words(capitalised))  # Yoshikawa, not Receive
+    pool = sorted({m.group() for d in docs for _, en in d for m in _CAPITALISED.finditer(en)})
     out = []
     for di, doc in enumerate(docs):
         for t in range(len(doc) - 1):
@@ -149,8 +152,7 @@ def make_examples(docs: list[Doc], rng: random.Random) -> list[tuple[str, str, i
                 elif kind == "number_changed":
                     ex = change_number_somewhere(doc, t, rng)
                 elif kind == "name_changed":
-                    changed = change_name(en, names, rng)
-                    ex = (ja, changed) if changed else None
+                    ex = change_name(ja, en, pool, rng)
                 elif kind == "unrelated":
                     other = docs[(di + rng.randrange(1, len(docs))) % len(docs)]
                     ex = (ja, rng.choice(other)[1])

@@ -101,8 +101,8 @@ def feats(**changes) -> Features:
         (feats(length_z=-4.01), 0.9, "length_ratio"),  # both directions
         (feats(length_z=4.0), 0.9, None),
         (feats(length_z=-4.0), 0.9, None),
-        (GOOD, 0.69, "low_score"),
-        (GOOD, 0.7, None),  # at the minimum, not under it
+        (GOOD, round(FilterConfig().min_score - 0.01, 4), "low_score"),
+        (GOOD, FilterConfig().min_score, None),  # at the minimum, not under it
         (GOOD, 0.0, "low_score"),
         # the order: language, identical, length, score
         (feats(ja_lang=0.0, overlap=1.0, length_z=9.0), 0.0, "wrong_language"),

@@ -44,6 +44,19 @@ def en_name_agreement(ja: str, en: str) -> float | None:
         ("会議", "in 2020 Tanaka said", 0.0),
         ("会議", "a report (2020) Tanaka said", 0.0),
         ("会議", "met Mr Smith", 0.0),  # a title joins the run; Smith is unexplained
+        # an ordinary word inside a longer name is not asked for (Navy, Royal); a name is
+        ("イギリス海軍の将校", "an officer of the Royal Navy", None),
+        ("イギリス海軍の将校", "an officer of the Royal Navy named Tanaka", 0.0),
+        ("国家母子評議会", "the National Council for Childhood", None),  # joined by for
+        ("賢治と豊沢町", "between Kenji and Potatoes", 0.5),  # not by and
+        # a romanised word goes on after a hyphen
+        ("山川で見つかった", "was found in the Yama-gawa River", 1.0),
+        ("守山区の庄内川で見つかった", "was found in the Yama-gawa River", 0.0),
+        ("坂元愛容疑者", "suspect Sakamoto Ai", 1.0),  # two letters: one piece's reading
+        ("マケナニー報道官", "press secretary McEnany", 1.0),  # Mc is mak
+        # an ordinary word is translated by its own stem only, not a longer one's
+        ("伝統を守る", "keeping the tradition of Trades", 0.0),
+        ("ギリシャとの契約", "a contract with the Greek side", 1.0),  # Greek ~ Greece
         # no name: None
         ("吉村は言った。", "Yoshimura said", None),  # the first word of a sentence is no name
         ("彼は言った。", 'He said: "Yoshimura will go."', None),  # nor the first of quoted speech
@@ -57,6 +70,37 @@ def en_name_agreement(ja: str, en: str) -> float | None:
 )
 def test_en_name_agreement(ja, en, expected):
     assert en_name_agreement(ja, en) == expected
+
+
+def test_unexplained_names_are_listed_in_order():
+    ja, en = "吉村洋文知事と松井一郎市長が会談した。", "Governor Tanaka met with Mayor Matsui and Suzuki."
+    got = lexical_agreement(ja, en)
+    assert got.unexplained == ("Tanaka", "Suzuki")
+
+
+@pytest.mark.parametrize(
+    "ja, en, expected",
+    [
+        ("トランプ大統領", "President Trump", 1.0),
+        ("トランプ大統領", "President Biden", 0.0),
+        ("ポグバが得点", "Pogba scored", 1.0),
+        ("ポグバが得点", "Rashford scored", 0.0),
+        ("マンチェスター・ユナイテッドのポグバ", "Manchester United's Pogba", 1.0),
+        ("メラノが語った", "Melano said", 1.0),
+        ("レスターに勝った", "beat Leicester", 1.0),
+        ("ニューヨークで", "in New York", 1.0),
+        ("ロシアの選手", "a Russian player", 1.0),
+        ("メールを送った", "sent a message", None),  # an ordinary loan word, no name
+        ("ドイツ入国者", "those entering Germany", 1.0),  # by a gloss
+        ("ドイツ入国者", "those entering Takahama", 0.0),
+        ("トランプ氏とバイデン氏", "Trump and Obama", 0.5),
+        ("東京で", "in Tokyo", None),
+        ("ノ", "no", None),  # shorter than 3
+    ],
+)
+def test_ja_names(ja, en, expected):
+    got = lexical_agreement(ja, en).ja_names
+    assert got == expected if expected is None else got == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -158,7 +202,7 @@ def test_reading_is_plain_letters(ja):
         ("光あれと言われた。", "And then God said, Let there be light.", 0.0),  # God unexplained
         ("光あれと言われた。", "And then he said, Let there be light.", None),  # Let: ordinary English
         ("福島県の知事が話した。", "the governor of Fukushima Prefecture spoke", 1.0),
-        ("知事が話した。", "the governor of Fukushima Prefecture spoke", 0.5),  # 知事 'prefectural governor'
+        ("知事が話した。", "the governor of Fukushima Prefecture spoke", 0.0),  # Prefecture, inside a name: not asked
         ("会議が開かれた。", "the Assembly met in Fukushima", 0.5),  # 会議 'assembly'; Fukushima unexplained
     ],
 )

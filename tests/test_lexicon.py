@@ -48,6 +48,12 @@ def test_english_words(lexicon):
     assert lexicon.english_words(words) == {"Flawless", "Acquires"}  # asahi: one gloss only
 
 
+def test_common_words(lexicon):
+    # loan words with an ordinary gloss, not names (America is capitalised; ロジャース is absent)
+    words = ["メール", "ブラック", "アメリカ", "ロジャース", "ブランビーズ"]
+    assert lexicon.common_words(words) == {"メール", "ブラック"}
+
+
 def test_cached_lookups_give_the_same_answer(lexicon):
     first = lexicon.glosses(["政府"])
     assert lexicon.glosses(["政府", "政府"]) == first
