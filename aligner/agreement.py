@@ -217,7 +217,8 @@ def _en_numbers(text: str) -> list[_Number]:
     found: list[_Number] = []
     for m in _EN_MONTH.finditer(text):
         dated = bool(_DAY_OR_YEAR_AFTER.match(text, m.end()) or _DAY_BEFORE.search(text[: m.start()]))
-        found.append(_Number(m.start(), (float(_MONTHS[m.group()[:3].lower()]),), strong=dated, listed=dated))
+        # weak even when dated: an EN side often names the month a JA side leaves out (20日 ~ August 20th)
+        found.append(_Number(m.start(), (float(_MONTHS[m.group()[:3].lower()]),), strong=False, listed=dated))
         text = _blank(text, m.start(), m.end())
     for m in _EN_CLOCK.finditer(text):
         h = float(m["h"])

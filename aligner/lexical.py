@@ -30,15 +30,16 @@ _KATAKANA = re.compile(r"[ァ-ヺー]")
 _JA_WORD_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆ヶぁ-ゖァ-ヺー]")
 _EN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # A capitalised word that is not the first of a sentence or of quoted speech: it follows a
-# lowercase word, a digit, ) & or a closing quote, and a space; or an opening parenthesis
-# after such a word; or another capitalised word. After , ; : it may start quoted speech
-# (he said, Let there be light): there only a word that is not ordinary English is a name.
+# lowercase word, a digit, ) & or a closing quote that ends no sentence (not ." ), and a
+# space; or an opening parenthesis after such a word; or another capitalised word. After
+# , ; : it may start quoted speech (he said, Let there be light): there only a word that is
+# not ordinary English is a name.
 # A name's words may be joined by a hyphen or a space, or by of/for (the) (Bank of Japan,
 # Council for Childhood), not by and (Kenji and Potatoes are two names); a word may go on
 # in lowercase after a hyphen (Yama-gawa, Akasaka-cho).
 _NAME_WORD = r"[A-Z][a-z]+[A-Za-z]*(?:-[a-z]+)*"
 _NAME_RUN = _NAME_WORD + r"(?:(?:[- ]| (?:of|for)(?: the)? )" + _NAME_WORD + ")*"
-_EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
+_EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )(?<![.!?]['\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
 _EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?<=[,;:] )" + _NAME_RUN)
 # Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
 # Midwestern ~ 中西部 'Midwest').
@@ -73,6 +74,72 @@ _NOT_NAMES = frozenset(
 )
 
 
+# Honorifics and titles after a person's name (山川さん, 吉村知事, 坂元愛容疑者).
+_HONORIFIC = re.compile(r"さん|氏|君|くん|ちゃん|様|さま")
+_TITLES = (
+    "選手", "監督", "容疑者", "被告", "首相", "大統領", "知事", "市長", "町長", "村長", "会長", "社長", "代表",
+    "議員", "記者", "教授", "委員長", "投手", "捕手", "容疑", "議長", "署長", "校長", "院長", "大臣", "長官",
+)  # fmt: skip
+_KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々ヶ]{2,}")
+
+
+def _kanji_names(ja: str, lexicon: Lexicon) -> list[str]:
+    """The JA side's names written in kanji: the kanji before an honorific (山川さん) or,
+    when they are no ordinary word, before a title (吉村洋文知事; not 司法 in 司法長官), and
+    whole runs of kanji that the dictionaries list, followed by no okurigana (素晴らしい),
+    when JMdict has them as no ordinary word (東京, 愛知, 外崎; not 県内 'within the
+    prefecture')."""
+    honoured, before_title, listed = [], [], []
+    for m in _KANJI_RUN.finditer(ja):
+        run = m.group()
+        title = next((t for t in _TITLES if run.endswith(t) and len(run) - len(t) >= 2), "")
+        if _HONORIFIC.match(ja, m.end()):
+            honoured.append(run)  # 山川さん: a name, even one that is also a word
+        elif title and not run[: -len(title)].endswith(_TITLES):  # not 新選手 in 新選手会長
+            before_title.append(run[: -len(title)])
+        elif not title and len(run) <= _MAX_NAME_PART and not _OKURIGANA.match(ja, m.end()):
+            listed.append(run)
+    known = lexicon.readings(listed)
+    common = lexicon.common_words(before_title + listed)
+    return (
+        honoured + [r for r in before_title if r not in common] + [r for r in listed if r in known and r not in common]
+    )
+
+
+def _katakana_names(ja: str, lexicon: Lexicon) -> tuple[list[str], set[str]]:
+    """The JA side's katakana words (`agreement.katakana_words`) that may be names, JMdict's
+    ordinary loan words (メール 'mail') left out; and the loan words found inside them (a
+    run of them, キッチンスポンジ 'kitchen sponge', is explained when each of them is)."""
+    words = katakana_words(ja)
+    parts = {w[i:j] for w in words for i in range(len(w)) for j in range(i + 2, len(w) + 1)}
+    common = lexicon.common_words(parts)
+    return [w for w in words if w not in common], common
+
+
+def _loan_word_split(word: str, common: set[str]) -> list[str] | None:
+    """`word` as a run of loan words from `common` of 2 or more kana each (longest first),
+    or None when it is no such run."""
+    if not word:
+        return []
+    for j in range(len(word), 1, -1):
+        if word[:j] in common:
+            rest = _loan_word_split(word[j:], common)
+            if rest is not None:
+                return [word[:j], *rest]
+    return None
+
+
+_ACRONYM_DOTS = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _undot(m: re.Match) -> str:
+    return m.group().replace(".", "")  # U.N. -> UN, so that it is one word
+
+
+# Hiragana after a kanji run that is no particle: the run is the stem of a word (素晴らしい).
+_OKURIGANA = re.compile(r"[ぁ-ゖ](?<![はがのをにともでへやか])")
+
+
 @dataclass(frozen=True, slots=True)
 class LexicalAgreement:
     """What the dictionary says of a pair.
@@ -89,11 +156,14 @@ class LexicalAgreement:
         side's content (a side of 8 or more content characters or words): low when half a
         side is left untranslated, as when it carries a segment more than the other; None
         when both sides are shorter.
-    ja_names: share of the JA side's katakana names (`agreement.katakana_words` that JMdict
-        does not list as ordinary words: ロジャース, ドイツ; not メール) that the EN side
-        spells by sound (`agreement.sounds_alike`: Rogers) or translates (German); None
-        when there are none.
+    ja_names: share of the JA side's names that the EN side explains; None when there are
+        none. Katakana names are `agreement.katakana_words` that JMdict does not list as
+        ordinary words (ロジャース, ドイツ; not メール), explained by sound
+        (`agreement.sounds_alike`: Rogers), by a gloss (German, UK), or, for a run of loan
+        words, each of them by one of those; kanji names (`_kanji_names`: 山川さん, 愛知)
+        by a gloss or by their reading (Yamakawa).
     unexplained: the EN names the JA side does not explain, in order.
+    unexplained_ja: the JA names the EN side does not explain, in order.
     """
 
     en_names: float | None
@@ -102,6 +172,7 @@ class LexicalAgreement:
     half_translated: float | None = None
     ja_names: float | None = None
     unexplained: tuple[str, ...] = ()
+    unexplained_ja: tuple[str, ...] = ()
 
 
 def _nfkc(text: str) -> str:
@@ -171,14 +242,18 @@ def _translated(word: str, stems: set[str], loose: bool = True) -> bool:
     """Whether a gloss stem translates `word`: one of its `_stems`, or, when `loose` (a word
     that is no ordinary English), a stem sharing all but its last two letters (and at least
     four) with it, as a country with its people (Greek ~ Greece, German ~ Germany, Afghan ~
-    Afghanistan); not Trades ~ tradition."""
+    Afghanistan), or a stem that the word's base before a derivational ending begins
+    (Scottish ~ Scotland); not Trades ~ tradition."""
     if _stems(word) & stems:
         return True
     if not loose:
         return False
     low = word.lower()
     n = max(4, len(low) - 2)
-    return len(low) >= 4 and any(s[:n] == low[:n] for s in stems if len(s) >= n)
+    if len(low) >= 4 and any(s[:n] == low[:n] for s in stems if len(s) >= n):
+        return True
+    bases = [low[: -len(x)] for x in _DERIVED if low.endswith(x) and len(low) - len(x) >= 4]
+    return any(s.startswith(b) for b in bases for s in stems)  # Scottish ~ Scotland
 
 
 def _spelled_in(word: str, katakana: list[str]) -> bool:
@@ -278,7 +353,7 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     pieces = lexicon.readings(kanji_pieces)
     table = _piece_table(ja, pieces)
 
-    en_words = [w for w in _EN_WORD.findall(en) if len(w) > 1]
+    en_words = [w for w in _EN_WORD.findall(_ACRONYM_DOTS.sub(_undot, en)) if len(w) > 1]
     en_stems = {s for w in en_words for s in _stems(w)}
     translated = set().union(*glosses.values()) if glosses else set()
     latin = latin_tokens(ja)
@@ -327,10 +402,35 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         if m.group() in katakana and sounds_alike(m.group(), readings):
             covered.update(range(m.start(), m.end()))
     content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
-    words = katakana_words(ja)
-    common = lexicon.common_words(words)
-    ja_names = [w for w in words if w not in common]
-    name_glosses = lexicon.glosses(ja_names)
+    ja_names, loan_words = _katakana_names(ja, lexicon)
+    kanji_names = _kanji_names(ja, lexicon)
+    name_glosses = lexicon.glosses(ja_names + kanji_names + list(loan_words))
+    plain_en = {plain_romaji(w) for w in en_words}
+    plain_joined = "".join(plain_romaji(w) for w in en_words)
+
+    def kanji_name_explained(name: str) -> bool:
+        meanings = name_glosses.get(name, frozenset())
+        if meanings and any(_translated(w, meanings) for w in en_words):  # 韓国 ~ Korean
+            return True
+        whole = lexicon.readings([name]).get(name, frozenset())
+        if any(r in plain_en or (len(r) >= 4 and r in plain_joined) for r in whole):
+            return True
+        part_table = _piece_table(name, pieces)
+        return any(len(p) >= 2 and _reads_as(p, part_table) for p in plain_en)
+
+    def katakana_explained(word: str) -> bool:
+        meanings = name_glosses.get(word, frozenset())
+        return sounds_alike(word, readings) or any(_translated(w, meanings) for w in en_words)
+
+    def ja_name_explained(name: str) -> bool:
+        if not _KATAKANA.match(name):
+            return kanji_name_explained(name)
+        if katakana_explained(name):
+            return True
+        split = _loan_word_split(name, loan_words)
+        return bool(split) and len(split) > 1 and all(katakana_explained(p) for p in split)
+
+    ja_verdict = {w: ja_name_explained(w) for w in dict.fromkeys(ja_names + kanji_names)}
 
     def share(items: list, ok) -> float | None:
         return None if not items else sum(1 for x in items if ok(x)) / len(items)
@@ -343,8 +443,9 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
             [share(half, covered.__contains__) for half in _halves(content_chars)]
             + [share(half, verdict.get) for half in _halves(content)]
         ),
-        ja_names=share(ja_names, lambda w: sounds_alike(w, readings) or bool(name_glosses.get(w, set()) & en_stems)),
+        ja_names=share(ja_names + kanji_names, ja_verdict.get),
         unexplained=tuple(w for w in names if not verdict[w]),
+        unexplained_ja=tuple(w for w in ja_names + kanji_names if not ja_verdict[w]),
     )
 
 

@@ -38,6 +38,7 @@ _RENDAKU = {
     "sh": ("j",), "ch": ("j",), "ts": ("z",), "k": ("g",), "s": ("z",), "t": ("d",), "h": ("b", "p"), "f": ("b", "p"),
 }  # fmt: skip
 
+_PARENTHESES = re.compile(r"\([^)]*\)\s*")
 _CACHE_LIMIT = 200_000
 _SINGLE_CHAR_SENSES = 2
 _VOCABULARY_MIN_GLOSSES = 3
@@ -54,6 +55,17 @@ def gloss_stems(gloss: str) -> frozenset[str]:
     """The content words of a JMdict gloss ('to repair; to mend' -> {'repair', 'mend'}), stemmed;
     usage words (to, one's, something, abbr., ...) left out."""
     return frozenset(stem(w) for w in _EN_WORD.findall(gloss.lower()) if w not in _GLOSS_NOISE and len(w) > 1)
+
+
+def gloss_initials(gloss: str) -> frozenset[str]:
+    """The initials of a gloss naming something in two or more capitalised words, lowercased,
+    of/and/the skipped: 'United States of America' -> {'us', 'usa'}, 'United Nations' ->
+    {'un'}; an EN side writes such names by their initials (the UK, the U.N.)."""
+    words = [w for w in re.findall(r"[A-Za-z]+", _PARENTHESES.sub("", gloss)) if w not in ("of", "and", "the")]
+    if len(words) < 2 or not all(w[0].isupper() for w in words):
+        return frozenset()
+    initials = "".join(w[0] for w in words).lower()
+    return frozenset(initials[:n] for n in range(2, len(initials) + 1))
 
 
 class Lexicon:
@@ -90,7 +102,8 @@ class Lexicon:
 
     def glosses(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:
         """JA written forms (kanji or katakana words) -> the stems of their English glosses
-        (`gloss_stems`), for the forms that are JMdict headwords.
+        (`gloss_stems`) and the initials of the names among them (`gloss_initials`), for the
+        forms that are JMdict headwords.
 
         Args:
             forms: candidate words, e.g. every substring of a sentence.
@@ -116,8 +129,8 @@ class Lexicon:
                     # a single character has many senses; only its first ones are what it
                     # usually means (上 'above, top', not 'going to Kyoto')
                     if len(form) > 1 or sorted(set(senses[form, entry])).index(sense) < _SINGLE_CHAR_SENSES:
-                        found.setdefault(form, set()).update(gloss_stems(gloss))
-                    if gloss[:1].islower():
+                        found.setdefault(form, set()).update(gloss_stems(gloss) | gloss_initials(gloss))
+                    if _PARENTHESES.sub("", gloss)[:1].islower():  # '(written) report', not '(South) Korea'
                         common.add(form)
             self._remember(self._glosses, {f: frozenset(found.get(f, ())) for f in missing})
             self._remember(self._common, {f: f in common for f in missing})
@@ -182,18 +195,25 @@ class Lexicon:
         return {f: self._readings[f] for f in wanted if self._readings.get(f)}
 
     def _load_kanji_readings(self) -> dict[str, frozenset[str]]:
-        """KANJIDIC: kanji -> on, kun (the part before the okurigana dot) and nanori readings."""
+        """KANJIDIC: kanji -> on, kun (the part before the okurigana dot) and nanori readings;
+        and the Chinese (pinyin, tones dropped) and Korean readings (`korean_variants`) by
+        which English writes Chinese and Korean names that Japanese writes in kanji (丹東 ~
+        Dandong, 習近平 ~ Xi Jinping, 金正恩 ~ Kim Jong Un)."""
         rows = self._query(
-            "SELECT c.literal, r.value FROM character c JOIN rm_group g ON g.cid = c.ID "
-            "JOIN reading r ON r.gid = g.ID WHERE r.r_type IN ('ja_on', 'ja_kun') "
-            "UNION ALL SELECT c.literal, n.value FROM character c JOIN nanori n ON n.cid = c.ID",
+            "SELECT c.literal, r.r_type, r.value FROM character c JOIN rm_group g ON g.cid = c.ID "
+            "JOIN reading r ON r.gid = g.ID WHERE r.r_type IN ('ja_on', 'ja_kun', 'pinyin', 'korean_r') "
+            "UNION ALL SELECT c.literal, 'nanori', n.value FROM character c JOIN nanori n ON n.cid = c.ID",
             [],
         )
         out: dict[str, set[str]] = {}
-        for literal, value in rows:
-            reading = plain_romaji(romanize(value.split(".")[0].strip("-")))
-            if reading:
-                out.setdefault(literal, set()).add(reading)
+        for literal, kind, value in rows:
+            if kind == "pinyin":
+                found = {plain_romaji(value)}
+            elif kind == "korean_r":
+                found = {plain_romaji(v) for v in korean_variants(value)}
+            else:
+                found = {plain_romaji(romanize(value.split(".")[0].strip("-")))}
+            out.setdefault(literal, set()).update(r for r in found if r)
         return {k: frozenset(v) for k, v in out.items()}
 
     @staticmethod
@@ -211,6 +231,16 @@ def _base_forms(word: str) -> set[str]:
     for ending, base in endings:
         if word.endswith(ending) and len(word) - len(ending) >= 2:
             out.add(word[: -len(ending)] + base)
+    return out
+
+
+def korean_variants(reading: str) -> set[str]:
+    """A Korean reading in the Revised Romanization (KANJIDIC's) and the older spellings
+    English still uses for names: McCune-Reischauer's k, t, p, ch for a first g, d, b, j
+    and o, u for eo, eu (gim ~ Kim, jeong ~ Jong and Chong, eun ~ Un, bak ~ Pak)."""
+    out = {reading, reading.replace("eo", "o").replace("eu", "u")}
+    for soft, hard in (("g", "k"), ("d", "t"), ("b", "p"), ("j", "ch")):
+        out |= {hard + r[1:] for r in out if r.startswith(soft)}
     return out
 
 

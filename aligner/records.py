@@ -68,7 +68,9 @@ class Features:
     other side translates by the dictionary, spells or reads out (`lexical`). part_gain:
     when a side has several sentences, how much closer its best single sentence is to the
     other side than the whole side is (above 0: the other side translates only a part);
-    None when both sides are one sentence. part_translated: the lowest share of a sentence
+    None when both sides are one sentence. part_length_gain: for that best sentence, how
+    much better its length fits the other side than its whole side's does (above 0: it
+    alone is as long as a translation would be). part_translated: the lowest share of a sentence
     of a many-sentence side that the other side translates (`lexical`); None when both
     sides are one sentence. half_translated: the lowest share of the first or second half
     of a side's content that the other side translates (None for short sides).
@@ -91,6 +93,7 @@ class Features:
     ja_translated: float | None = None
     en_translated: float | None = None
     part_gain: float | None = None
+    part_length_gain: float | None = None
     part_translated: float | None = None
     half_translated: float | None = None
 

@@ -122,19 +122,31 @@ def overlap(ja: str, en: str) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceFigures:
+    """What the sentences of a pair's sides tell (see `_sentence_figures`, which computes
+    them); all None when both sides are one sentence."""
+
+    coverage: float | None = None
+    part_gain: float | None = None
+    part_length_gain: float | None = None
+
+
 def pair_features(
     ja: str,
     en: str,
     cosine: float,
     margin: float,
     length_z: float,
-    coverage: float | None = None,
-    part_gain: float | None = None,
+    figures: SentenceFigures | None = None,
     sentences: tuple[list[str], list[str]] | None = None,
 ) -> Features:
     """All features of a pair, from its text and the embedding figures computed by the caller
-    (`coverage` defaults to the cosine and `part_gain` to None: both sides one sentence).
-    `sentences` are the sentences of each side, when the caller has split them."""
+    (`figures` from the sentences of its sides; by default those of two single sentences:
+    coverage is the cosine, the rest None). `sentences` are the sentences of each side,
+    when the caller has split them."""
+    figures = figures or SentenceFigures()
+    coverage = figures.coverage
     lexical = lexical_agreement(ja, en)
     return Features(
         cosine=round(cosine, 4),
@@ -150,7 +162,8 @@ def pair_features(
         coverage=round(cosine if coverage is None else coverage, 4),
         ja_translated=_round(lexical.ja_translated),
         en_translated=_round(lexical.en_translated),
-        part_gain=_round(part_gain),
+        part_gain=_round(figures.part_gain),
+        part_length_gain=_round(figures.part_length_gain),
         part_translated=_round(least_translated_sentence(ja, en, *sentences) if sentences else None),
         half_translated=_round(lexical.half_translated),
     )
@@ -163,7 +176,7 @@ def _round(x: float | None) -> float | None:
 INPUTS: tuple[str, ...] = (
     "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
     "en_name_mismatch", "ja_lang", "en_lang", "overlap", "coverage", "ja_translated", "en_translated",
-    "many_sentences", "part_gain", "part_translated", "half_translated",
+    "many_sentences", "part_gain", "part_length_gain", "part_translated", "half_translated",
 )  # fmt: skip
 """The inputs of the calibrated model, in order (see `design_row`)."""
 
@@ -172,7 +185,7 @@ def design_row(f: Features) -> np.ndarray:
     """A pair's features -> the (len(INPUTS),) inputs of the calibrated model. An agreement
     with nothing to compare counts as no mismatch (a side with no content as fully translated);
     |length_z| is clipped at 6; part_gain enters with an indicator of whether it exists (0
-    for a pair of two single sentences)."""
+    for a pair of two single sentences); a missing part_length_gain is 0."""
     return np.array([
         f.cosine,
         f.margin,
@@ -189,6 +202,7 @@ def design_row(f: Features) -> np.ndarray:
         1.0 if f.en_translated is None else f.en_translated,
         0.0 if f.part_gain is None else 1.0,
         0.0 if f.part_gain is None else f.part_gain,
+        0.0 if f.part_length_gain is None else f.part_length_gain,
         1.0 if f.part_translated is None else f.part_translated,
         1.0 if f.half_translated is None else f.half_translated,
     ])  # fmt: skip
@@ -266,10 +280,13 @@ def _sentences(text: str, lang: str) -> list[str]:
 
 
 def _sentence_figures(
-    parts: list[tuple[list[str], list[str]]], ja_vec: np.ndarray, en_vec: np.ndarray, extra: np.ndarray
-) -> list[tuple[float | None, float | None]]:
-    """Per pair, from the sentences of its sides, (coverage, part_gain); both None when both
-    sides are one sentence.
+    parts: list[tuple[list[str], list[str]]],
+    ja_vec: np.ndarray,
+    en_vec: np.ndarray,
+    extra: np.ndarray,
+    length_model: LengthModel,
+) -> list[SentenceFigures]:
+    """Per pair, from the sentences of its sides:
 
     coverage: how well every sentence of each side is matched by some sentence of the
     other: the lowest, over the sentences of both sides, of the best cosine with a sentence
@@ -277,26 +294,41 @@ def _sentence_figures(
     part_gain: how much closer one sentence of a many-sentence side is to the whole other
     side than its own whole side is (the largest such difference): above 0 when the other
     side translates only that sentence.
+    part_length_gain: for that closest sentence, how much better its length fits the other
+    side than its whole side's does (|length z| of the pair minus that of the sentence with
+    the other side): above 0 when a sentence alone is as long as a translation of the other
+    side would be, as when the rest of its side is left untranslated.
 
     `extra` holds, in order, the rows of the sentences of the many-sentence sides."""
-    out: list[tuple[float | None, float | None]] = []
+    out: list[SentenceFigures] = []
     row = 0
     for k, (ja_s, en_s) in enumerate(parts):
         if len(ja_s) <= 1 and len(en_s) <= 1:
-            out.append((None, None))
+            out.append(SentenceFigures())
             continue
-        sides, gains = [], []
-        cos = float(ja_vec[k] @ en_vec[k])
-        for side, whole, other in ((ja_s, ja_vec[k], en_vec[k]), (en_s, en_vec[k], ja_vec[k])):
+        ja_text, en_text = "".join(ja_s), "".join(en_s)
+        whole_z = abs(float(length_model.z(char_length(ja_text), char_length(en_text))))
+        sides, best = [], []  # best: (cosine with the other side, |length z| with it) per sentence
+        for side, whole, other, is_ja in ((ja_s, ja_vec[k], en_vec[k], True), (en_s, en_vec[k], ja_vec[k], False)):
             if len(side) > 1:
                 rows = extra[row : row + len(side)]
                 row += len(side)
-                gains.append(float((rows @ other).max()) - cos)
+                lengths = np.array([char_length(t) for t in side])
+                other_length = char_length(en_text if is_ja else ja_text)
+                z = length_model.z(lengths, other_length) if is_ja else length_model.z(other_length, lengths)
+                best += zip((rows @ other).tolist(), np.abs(z).tolist())
             else:
                 rows = whole[None, :]
             sides.append(rows)
         sims = sides[0] @ sides[1].T
-        out.append((float(min(sims.max(axis=1).min(), sims.max(axis=0).min())), max(gains)))
+        closest_cos, closest_z = max(best)
+        out.append(
+            SentenceFigures(
+                coverage=float(min(sims.max(axis=1).min(), sims.max(axis=0).min())),
+                part_gain=closest_cos - float(ja_vec[k] @ en_vec[k]),
+                part_length_gain=whole_z - closest_z,
+            )
+        )
     return out
 
 
@@ -337,15 +369,15 @@ def compute_features(
     sides = [] if vectors is not None else [ja for ja, _ in pairs] + [en for _, en in pairs]
     vecs = embedder.encode(sides + extra)
     ja_vec, en_vec = vectors if vectors is not None else (vecs[:n], vecs[n : 2 * n])
-    sentence_figures = _sentence_figures(parts, ja_vec, en_vec, vecs[len(sides) :])
+    sentence_figures = _sentence_figures(parts, ja_vec, en_vec, vecs[len(sides) :], length_model)
     cos, mar = np.empty(n), np.empty(n)
     for start in range(0, n, batch):
         rows = slice(start, start + batch)
         cos[rows], mar[rows] = batch_margins(ja_vec[rows], en_vec[rows])
     z = length_model.z(np.array([char_length(ja) for ja, _ in pairs]), np.array([char_length(en) for _, en in pairs]))
     return [
-        pair_features(ja, en, float(c), float(m), float(zz), cv, gain, sentences)
-        for (ja, en), c, m, zz, (cv, gain), sentences in zip(pairs, cos, mar, z, sentence_figures, parts)
+        pair_features(ja, en, float(c), float(m), float(zz), figures, sentences)
+        for (ja, en), c, m, zz, figures, sentences in zip(pairs, cos, mar, z, sentence_figures, parts)
     ]
 
 

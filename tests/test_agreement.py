@@ -145,6 +145,8 @@ NEWS_EN = 'She was hospitalized on the 23rd and was found "positive" on the 24th
         ("令和2年の予算", "the 2020 budget", 1.0),
         ("令和2年の予算", "the budget for Reiwa 2", 1.0),
         ("平成31年4月", "April 2019", 1.0),
+        ("20日に訪問した", "visited on August 20th", 1.0),  # the EN side adds the month
+        ("10月5日に発表", "announced on November 5", 0.666667),  # a month changed still counts
         ("昭和50年", "in 1975", 1.0),
         ("午後3時に", "at 3 p.m.", 1.0),
         ("15時に", "at 3 p.m.", 1.0),

@@ -23,7 +23,7 @@ runner = CliRunner()
 DIM = 8
 FEATURE_KEYS = {
     "cosine", "margin", "length_z", "ja_lang", "en_lang", "numbers", "latin", "names", "en_names", "overlap",
-    "coverage", "ja_translated", "en_translated", "part_gain", "part_translated",
+    "coverage", "ja_translated", "en_translated", "part_gain", "part_length_gain", "part_translated",
     "half_translated",
 }  # fmt: skip
 

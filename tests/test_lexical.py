@@ -43,6 +43,8 @@ def en_name_agreement(ja: str, en: str) -> float | None:
         # what counts as a name: after a lowercase word, a digit or a closing parenthesis
         ("会議", "in 2020 Tanaka said", 0.0),
         ("会議", "a report (2020) Tanaka said", 0.0),
+        ("会議", 'he said "yes" Tanaka said', 0.0),  # after a closing quote
+        ("会議", 'he said "yes." Still, he went', None),  # ... unless it ends a sentence
         ("会議", "met Mr Smith", 0.0),  # a title joins the run; Smith is unexplained
         # an ordinary word inside a longer name is not asked for (Navy, Royal); a name is
         ("イギリス海軍の将校", "an officer of the Royal Navy", None),
@@ -81,8 +83,9 @@ def test_unexplained_names_are_listed_in_order():
 @pytest.mark.parametrize(
     "ja, en, expected",
     [
-        ("トランプ大統領", "President Trump", 1.0),
-        ("トランプ大統領", "President Biden", 0.0),
+        ("バイデン大統領", "President Biden", 1.0),
+        ("バイデン大統領", "President Trump", 0.0),
+        ("トランプ大統領", "President Biden", None),  # トランプ is also a loan word, 'trump (card)'
         ("ポグバが得点", "Pogba scored", 1.0),
         ("ポグバが得点", "Rashford scored", 0.0),
         ("マンチェスター・ユナイテッドのポグバ", "Manchester United's Pogba", 1.0),
@@ -93,8 +96,18 @@ def test_unexplained_names_are_listed_in_order():
         ("メールを送った", "sent a message", None),  # an ordinary loan word, no name
         ("ドイツ入国者", "those entering Germany", 1.0),  # by a gloss
         ("ドイツ入国者", "those entering Takahama", 0.0),
-        ("トランプ氏とバイデン氏", "Trump and Obama", 0.5),
-        ("東京で", "in Tokyo", None),
+        ("バイデン氏とオバマ氏", "Biden and Trump", 0.5),
+        # kanji names: before an honorific or a title, or listed as names
+        ("東京で", "in Tokyo", 1.0),
+        ("東京で", "in Osaka", 0.0),
+        ("韓国の企業", "a Korean company", 1.0),  # by a gloss, loosely
+        ("英国で", "in the U.K.", 1.0),  # by the initials of a gloss
+        ("山川さんが言った", "Yamakawa said", 1.0),
+        ("山川さんが言った", "Mori said", 0.0),  # a word (mountains and rivers), but before さん
+        ("県内の感染者", "infections in the prefecture", None),  # an ordinary word
+        ("司法長官が言った", "the Attorney General said", None),  # an ordinary word before a title
+        ("素晴らしい", "wonderful", None),  # okurigana follows
+        ("キッチンスポンジ", "a kitchen sponge", 1.0),  # a run of loan words, each translated
         ("ノ", "no", None),  # shorter than 3
     ],
 )
