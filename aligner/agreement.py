@@ -626,9 +626,10 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     consonants only, doubles made single. An EN word has more readings: without a common
     ending (Russian ~ ロシア), with a soft g (page ~ ページ, Egypt ~ エジプト), and non-rhotic
     (r after a vowel is silent: Leicester ~ レスター, Manchester ~ マンチェスター), with
-    a first j read as y (Jacob ~ ヤコブ), Mc as mak (McEnany ~ マケナニー), th read as t
-    (Thomas ~ トマス, Timothy ~ テモテ), ch as k (Christ ~ キリスト, Chaldea ~ カルデヤ)
-    and kh as h (Khalid ~ ハーリド)."""
+    a first j read as y (Jacob ~ ヤコブ), a first u as yu (Uri ~ ユリ), Mc as mak
+    (McEnany ~ マケナニー), th read as t (Thomas ~ トマス, Timothy ~ テモテ), ch as k
+    (Christ ~ キリスト, Chaldea ~ カルデヤ), kh as h (Khalid ~ ハーリド) and rh as r
+    (Rhine ~ ライン)."""
     word = _strip_accents(word.casefold())
     spellings = {word}
     if english:
@@ -638,7 +639,9 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
         spellings |= {w[0].replace("j", "y") + w[1:] for w in spellings if w.startswith("j")}
         # Mc/Mac is 'mak' before any letter (McEnany マケナニー, McCarthy マッカーシー)
         spellings |= {"mak" + w[2:] for w in spellings if w.startswith("mc")}
-        for written, read in (("th", "t"), ("ch", "k"), ("kh", "h")):
+        # a first u read as yu (Uri ユリ, Utah ユタ, United ユナイテッド)
+        spellings |= {"y" + w for w in spellings if w.startswith("u")}
+        for written, read in (("th", "t"), ("ch", "k"), ("kh", "h"), ("rh", "r")):
             spellings |= {w.replace(written, read) for w in spellings if written in w}
     readings = {_spell(w) for w in spellings}
     if english:

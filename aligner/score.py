@@ -175,7 +175,7 @@ def _round(x: float | None) -> float | None:
 
 INPUTS: tuple[str, ...] = (
     "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
-    "en_name_mismatch", "ja_lang", "en_lang", "overlap", "coverage", "ja_translated", "en_translated",
+    "en_name_mismatch", "ja_lang", "en_lang", "coverage", "ja_translated", "en_translated",
     "many_sentences", "part_gain", "part_length_gain", "part_translated", "half_translated",
 )  # fmt: skip
 """The inputs of the calibrated model, in order (see `design_row`)."""
@@ -196,7 +196,6 @@ def design_row(f: Features) -> np.ndarray:
         0.0 if f.en_names is None else 1.0 - f.en_names,
         f.ja_lang,
         f.en_lang,
-        f.overlap,
         f.cosine if f.coverage is None else f.coverage,
         1.0 if f.ja_translated is None else f.ja_translated,
         1.0 if f.en_translated is None else f.en_translated,

@@ -218,7 +218,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, s
 # in these inputs (see `fit_mlp`).
 DIRECTIONS = {
     "cosine": 1, "margin": 1, "abs_length_z": -1, "number_mismatch": -1, "latin_mismatch": -1,
-    "name_mismatch": -1, "en_name_mismatch": -1, "ja_lang": 1, "en_lang": 1, "overlap": -1, "coverage": 1,
+    "name_mismatch": -1, "en_name_mismatch": -1, "ja_lang": 1, "en_lang": 1, "coverage": 1,
     "ja_translated": 1, "en_translated": 1, "many_sentences": 0, "part_gain": -1, "part_length_gain": -1,
     "part_translated": 1, "half_translated": 1,
 }  # fmt: skip

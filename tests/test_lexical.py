@@ -56,6 +56,8 @@ def en_name_agreement(ja: str, en: str) -> float | None:
         ("守山区の庄内川で見つかった", "was found in the Yama-gawa River", 0.0),
         ("坂元愛容疑者", "suspect Sakamoto Ai", 1.0),  # two letters: one piece's reading
         ("マケナニー報道官", "press secretary McEnany", 1.0),  # Mc is mak
+        ("ユリ・ゲラーが", "this is Uri Geller", 1.0),  # a first u may be yu
+        ("ライン川", "along the Rhine", 1.0),  # rh is r
         # an ordinary word is translated by its own stem only, not a longer one's
         ("伝統を守る", "keeping the tradition of Trades", 0.0),
         ("ギリシャとの契約", "a contract with the Greek side", 1.0),  # Greek ~ Greece
