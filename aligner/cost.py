@@ -126,7 +126,7 @@ class BeadCoster:
         """
         self.params, self.length_model, self.max_merge = params, length_model, max_merge
         self._units = (np.asarray(ja_emb, dtype=np.float32), np.asarray(en_emb, dtype=np.float32))
-        self._weights = (_length_weights(ja_chars), _length_weights(en_chars))
+        self._weights = (length_weights(ja_chars), length_weights(en_chars))
         self._chars = (_prefix(ja_chars), _prefix(en_chars))
         self.ja_pos = None if ja_pos is None else np.asarray(ja_pos, dtype=np.float64)
         self.en_pos = None if en_pos is None else np.asarray(en_pos, dtype=np.float64)
@@ -246,9 +246,10 @@ def _prefix(chars: Sequence[int]) -> np.ndarray:
     return np.concatenate(([0.0], np.cumsum(np.asarray(chars, dtype=np.float64))))
 
 
-def _length_weights(chars: Sequence[int]) -> np.ndarray:
-    """Weight of a segment in a merged window: sqrt of its length, so a long sentence counts
-    more than a short one without drowning it."""
+def length_weights(chars: Sequence[int]) -> np.ndarray:
+    """Weight of a segment in a merged window (or any run of segments embedded as the sum of
+    theirs): sqrt of its length, so a long sentence counts more than a short one without
+    drowning it."""
     return np.sqrt(np.asarray(chars, dtype=np.float64) + 1.0)
 
 

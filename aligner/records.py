@@ -66,13 +66,13 @@ class Features:
     as character strings (1 = identical). ja_translated, en_translated: the share of each
     side's content (JA kanji and katakana, EN words that are not stop words) that the
     other side translates by the dictionary, spells or reads out (`lexical`). part_gain:
-    when a side has several sentences, how much closer its best single sentence is to the
-    other side than the whole side is (above 0: the other side translates only a part);
-    None when both sides are one sentence. part_length_gain: for that best sentence, how
-    much better its length fits the other side than its whole side's does (above 0: it
-    alone is as long as a translation would be). part_translated: the lowest share of a sentence
-    of a many-sentence side that the other side translates (`lexical`); None when both
-    sides are one sentence. half_translated: the lowest share of the first or second half
+    when a side has several sentences, how much closer its best part (its first or last
+    sentences) is to the other side than the whole side is (above 0: the other side
+    translates only that part); None when both sides are one sentence. part_length_gain:
+    for that part, how much better its length fits the other side than its whole side's
+    does (above 0: it alone is as long as a translation would be). part_translated: the
+    lowest share of a sentence of a many-sentence side that the other side translates
+    (`lexical`); None when both sides are one sentence. half_translated: the lowest share of the first or second half
     of a side's content that the other side translates (None for short sides).
     coverage: over the sentences of both sides, the lowest best cosine with a sentence of
     the other side (the pair's cosine when both are one sentence): low when one side

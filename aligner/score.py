@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from aligner.agreement import latin_agreement, number_agreement
-from aligner.cost import LengthModel, char_length
+from aligner.cost import LengthModel, char_length, length_weights
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
 from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
@@ -290,13 +290,14 @@ def _sentence_figures(
     coverage: how well every sentence of each side is matched by some sentence of the
     other: the lowest, over the sentences of both sides, of the best cosine with a sentence
     of the other side (a one-sentence side is its own sentence).
-    part_gain: how much closer one sentence of a many-sentence side is to the whole other
-    side than its own whole side is (the largest such difference): above 0 when the other
-    side translates only that sentence.
-    part_length_gain: for that closest sentence, how much better its length fits the other
-    side than its whole side's does (|length z| of the pair minus that of the sentence with
-    the other side): above 0 when a sentence alone is as long as a translation of the other
-    side would be, as when the rest of its side is left untranslated.
+    part_gain: how much closer a part of a many-sentence side (its first or last sentences,
+    at least one left out; embedded as the length-weighted sum of theirs, as a merged bead
+    is) is to the whole other side than its own whole side is (the largest such
+    difference): above 0 when the other side translates only that part.
+    part_length_gain: for that closest part, how much better its length fits the other side
+    than its whole side's does (|length z| of the pair minus that of the part with the
+    other side): above 0 when the part alone is as long as a translation of the other side
+    would be, as when the rest of its side is left untranslated.
 
     `extra` holds, in order, the rows of the sentences of the many-sentence sides."""
     out: list[SentenceFigures] = []
@@ -307,20 +308,20 @@ def _sentence_figures(
             continue
         ja_text, en_text = "".join(ja_s), "".join(en_s)
         whole_z = abs(float(length_model.z(char_length(ja_text), char_length(en_text))))
-        sides, best = [], []  # best: (cosine with the other side, |length z| with it) per sentence
+        sides, best = [], []  # best: (cosine with the other side, |length z| with it) per part
         for side, whole, other, is_ja in ((ja_s, ja_vec[k], en_vec[k], True), (en_s, en_vec[k], ja_vec[k], False)):
             if len(side) > 1:
                 rows = extra[row : row + len(side)]
                 row += len(side)
-                lengths = np.array([char_length(t) for t in side])
+                parts, lengths = _end_parts(rows, np.array([char_length(t) for t in side]))
                 other_length = char_length(en_text if is_ja else ja_text)
                 z = length_model.z(lengths, other_length) if is_ja else length_model.z(other_length, lengths)
-                best += zip((rows @ other).tolist(), np.abs(z).tolist())
+                best += zip((parts @ other).tolist(), np.abs(z).tolist())
             else:
                 rows = whole[None, :]
             sides.append(rows)
         sims = sides[0] @ sides[1].T
-        closest_cos, closest_z = max(best)
+        closest_cos, closest_z = max(best, key=lambda b: (b[0], -b[1]))  # a tie goes to the better length fit
         out.append(
             SentenceFigures(
                 coverage=float(min(sims.max(axis=1).min(), sims.max(axis=0).min())),
@@ -329,6 +330,17 @@ def _sentence_figures(
             )
         )
     return out
+
+
+def _end_parts(rows: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of a side of n >= 2 sentences that leave out its last or its first ones
+    (sentences 0..k-1 and k..n-1 for k in 1..n-1): their unit embeddings, the normalised
+    `cost.length_weights`-weighted sums of the sentences' rows, and their lengths."""
+    weighted = rows * length_weights(lengths)[:, None]
+    spans = [slice(0, k) for k in range(1, len(rows))] + [slice(k, len(rows)) for k in range(1, len(rows))]
+    vecs = np.stack([weighted[s].sum(axis=0) for s in spans])
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    return vecs, np.array([lengths[s].sum() for s in spans])
 
 
 @dataclass(frozen=True, slots=True)

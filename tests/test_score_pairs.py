@@ -254,6 +254,17 @@ def test_sentence_figures_of_a_side_with_an_extra_sentence():
     z_whole = (math.log(39 / 11) - 0.63) / 0.27
     z_part = (math.log(20 / 11) - 0.63) / 0.27
     assert got.part_length_gain == pytest.approx(abs(z_whole) - abs(z_part))  # and fits the length
+    # the JA side translates the first two of three EN sentences: that part is the closest
+    e3 = np.eye(DIM)[2]
+    ja_two = (e1 + e2) / math.sqrt(2)
+    three = [(["あ" * 20], ["a" * 19, "b" * 19, "c" * 19])]
+    en_three = (e1 + e2 + e3) / math.sqrt(3)
+    (got,) = score_module._sentence_figures(
+        three, ja_two[None, :], en_three[None, :], np.stack([e1, e2, e3]), LengthModel()
+    )
+    assert got.part_gain == pytest.approx(1.0 - 2 / math.sqrt(6))
+    z_whole, z_part = (math.log(58 / 21) - 0.63) / 0.27, (math.log(39 / 21) - 0.63) / 0.27
+    assert got.part_length_gain == pytest.approx(abs(z_whole) - abs(z_part))
     single = [(["あ"], ["a"])]
     (one,) = score_module._sentence_figures(single, e1[None, :], e1[None, :], np.zeros((0, DIM)), LengthModel())
     assert one == SentenceFigures()  # two single sentences: nothing to tell
