@@ -145,6 +145,27 @@ def detect_language(text: str) -> tuple[str, float]:
     return lang, round(confidence, 4)
 
 
+# Characters of Chinese grammar that Japanese does not write: a text of kanji alone that
+# holds one is Chinese (北京是中国的首都。).
+_CHINESE_GRAMMAR = frozenset("是了吗呢么们这那哪谁")
+
+
+def could_be_japanese(text: str) -> bool:
+    """Whether a text of kanji alone (no kana) may be Japanese: a headline or a label such as
+    阪神・大山、２戦連発７号！ is written so. It may when every letter is a kanji of the
+    Japanese character set (JIS X 0208: no simplified Chinese form) and none is a
+    character of Chinese grammar."""
+    counts = count_scripts(text)
+    if not counts or set(counts) != {"han"} or any(c in _CHINESE_GRAMMAR for c in text):
+        return False
+    letters = "".join(c for c in text if _script(c) == "han")
+    try:
+        letters.encode("shift_jis")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 _WS = re.compile(r"\s+")
 
 

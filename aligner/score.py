@@ -17,7 +17,7 @@ from aligner.cost import LengthModel, char_length, length_weights
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
 from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
-from aligner.language import detect_language
+from aligner.language import could_be_japanese, detect_language
 from aligner.lexical import least_translated_sentence, lexical_agreement
 from aligner.records import Features
 from aligner.segment import split_sentences
@@ -104,9 +104,13 @@ def pair_score(fit: float, margin: float, skip: float, margin_weight: float = 2.
 
 
 def language_confidence(text: str, lang: str) -> float:
-    """Confidence in [0, 1] that `text` is in `lang` ("ja" or "en"): 0 when another wins."""
+    """Confidence in [0, 1] that `text` is in `lang` ("ja" or "en"): 0 when another wins,
+    except that a JA side of kanji alone that `language.could_be_japanese` (a headline:
+    阪神・大山、２戦連発７号！) gets half its confidence: Japanese or Chinese, undecided."""
     found, confidence = detect_language(text)
-    return confidence if found == lang else 0.0
+    if found == lang:
+        return confidence
+    return 0.5 * confidence if lang == "ja" and could_be_japanese(text) else 0.0
 
 
 def overlap(ja: str, en: str) -> float:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aligner.language import ALPHABET_WEIGHT, count_scripts, detect_language
+from aligner.language import ALPHABET_WEIGHT, could_be_japanese, count_scripts, detect_language
 from aligner.records import LANGS
 
 # (text, language, confidence). Confidences are worked by hand from the script counts:
@@ -104,3 +104,19 @@ def test_any_text_gives_a_language_and_a_confidence_in_range(text: str) -> None:
 @given(st.text())
 def test_appending_a_url_changes_nothing(text: str) -> None:
     assert detect_language(text + " https://example.com/x?q=1") == detect_language(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("阪神・大山、２戦連発７号！", True),  # a headline in kanji alone
+        ("東京都庁", True),
+        ("北京是中国的首都。", False),  # 是: Chinese grammar
+        ("东京", False),  # a simplified form, outside JIS X 0208
+        ("今日は晴れ", False),  # kana: Japanese by its script, not this rule
+        ("Tokyo 東京", False),  # Latin letters too
+        ("", False),
+    ],
+)
+def test_could_be_japanese(text: str, expected: bool) -> None:
+    assert could_be_japanese(text) is expected

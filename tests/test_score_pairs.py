@@ -190,7 +190,10 @@ def test_overlap(ja, en, expected):
         ("It is a 猫.", "en", 0.6667),  # 5 letters * 0.4 against one kanji without kana
         ("ab", "en", 0.5),  # under 4 letters the confidence is scaled down
         ("abc", "en", 0.75),
-        ("東京", "ja", 0.0),  # kanji without kana reads as Chinese
+        ("東京", "ja", 0.25),  # kanji without kana: Japanese or Chinese, half (of 0.5: 2 letters)
+        ("阪神・大山、２戦連発７号！", "ja", 0.5),
+        ("北京是中国的首都。", "ja", 0.0),  # 是: Chinese grammar
+        ("东京", "ja", 0.0),  # 东: a simplified form, not in the Japanese character set
         ("12345", "en", 0.0),  # no letters: "other"
         ("https://example.com", "en", 0.0),
     ],
