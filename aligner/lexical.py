@@ -32,15 +32,16 @@ _EN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 # A capitalised word that is not the first of a sentence or of quoted speech: it follows a
 # lowercase word, a digit, ) & or a closing quote that ends no sentence (not ." ), and a
 # space; or an opening parenthesis after such a word; or another capitalised word. After
-# , ; : it may start quoted speech (he said, Let there be light): there only a word that is
-# not ordinary English is a name.
+# , ; : it may start quoted speech (he said, Let there be light), and after an opening quote
+# that follows a word a title (at the "Premier 12"): there only a word that is not
+# ordinary English is a name.
 # A name's words may be joined by a hyphen or a space, or by of/for (the) (Bank of Japan,
 # Council for Childhood), not by and (Kenji and Potatoes are two names); a word may go on
 # in lowercase after a hyphen (Yama-gawa, Akasaka-cho).
 _NAME_WORD = r"[A-Z][a-z]+[A-Za-z]*(?:-[a-z]+)*"
 _NAME_RUN = _NAME_WORD + r"(?:(?:[- ]| (?:of|for)(?: the)? )" + _NAME_WORD + ")*"
 _EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )(?<![.!?]['\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
-_EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?<=[,;:] )" + _NAME_RUN)
+_EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?:(?<=[,;:] )|(?<=[a-z] [\"“‘]))" + _NAME_RUN)
 # Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
 # Midwestern ~ 中西部 'Midwest').
 _DERIVED = ("ians", "ian", "ans", "an", "ern", "ese", "ish", "ic")

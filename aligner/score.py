@@ -188,6 +188,8 @@ INPUTS: tuple[str, ...] = (
 def design_row(f: Features) -> np.ndarray:
     """A pair's features -> the (len(INPUTS),) inputs of the calibrated model. An agreement
     with nothing to compare counts as no mismatch (a side with no content as fully translated);
+    a name mismatch is 1 when any name is left unexplained, however many others are
+    explained (a changed name among six is no less wrong than one alone);
     |length_z| is clipped at 6; part_gain enters with an indicator of whether it exists (0
     for a pair of two single sentences); a missing part_length_gain is 0."""
     return np.array([
@@ -196,8 +198,8 @@ def design_row(f: Features) -> np.ndarray:
         min(abs(f.length_z), 6.0),
         0.0 if f.numbers is None else 1.0 - f.numbers,
         0.0 if f.latin is None else 1.0 - f.latin,
-        0.0 if f.names is None else 1.0 - f.names,
-        0.0 if f.en_names is None else 1.0 - f.en_names,
+        0.0 if f.names is None else float(f.names < 1.0),
+        0.0 if f.en_names is None else float(f.en_names < 1.0),
         f.ja_lang,
         f.en_lang,
         f.cosine if f.coverage is None else f.coverage,

@@ -45,6 +45,9 @@ def en_name_agreement(ja: str, en: str) -> float | None:
         ("会議", "a report (2020) Tanaka said", 0.0),
         ("会議", 'he said "yes" Tanaka said', 0.0),  # after a closing quote
         ("会議", 'he said "yes." Still, he went', None),  # ... unless it ends a sentence
+        ("プレミア１２で", 'won at the "Godfather 12"', None),  # a title in quotes: ordinary
+        ("四川風鶏冷やし", 'named "Shiv Chicken"', 0.5),  # ... but Shiv is no English word (鶏 chicken)
+        ("萩焼", 'known as "Hagi ware"', 1.0),  # 萩 reads hagi
         ("会議", "met Mr Smith", 0.0),  # a title joins the run; Smith is unexplained
         # an ordinary word inside a longer name is not asked for (Navy, Royal); a name is
         ("イギリス海軍の将校", "an officer of the Royal Navy", None),

@@ -285,7 +285,7 @@ def test_design_row_maps_missing_agreements_and_clips_length():
     g = Features(cosine=0.2, margin=-0.1, length_z=2.5, ja_lang=1.0, en_lang=0.5, numbers=0.0, latin=None,
                  names=0.5, en_names=None, overlap=0.0, coverage=0.4, ja_translated=0.25, en_translated=0.5,
                  part_gain=0.125, part_length_gain=1.5, part_translated=0.0, half_translated=0.375)  # fmt: skip
-    expected = [0.2, -0.1, 2.5, 1.0, 0.0, 0.5, 0.0, 1.0, 0.5, 0.4, 0.25, 0.5, 1.0, 0.125, 1.5, 0.0, 0.375]
+    expected = [0.2, -0.1, 2.5, 1.0, 0.0, 1.0, 0.0, 1.0, 0.5, 0.4, 0.25, 0.5, 1.0, 0.125, 1.5, 0.0, 0.375]
     assert design_row(g).tolist() == expected
     assert design_row(g).shape == (len(INPUTS),)
 
