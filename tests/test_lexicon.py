@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import AlignerError
-from aligner.lexicon import Lexicon, default_lexicon, gloss_stems, stem, voiced
+from aligner.lexicon import Lexicon, default_lexicon, gloss_initials, gloss_stems, korean_variants, stem, voiced
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +46,20 @@ def test_readings_of_names_and_single_kanji(lexicon):
 def test_english_words(lexicon):
     words = ["Flawless", "Acquires", "Yoshikawa", "Bhattacharya", "Asahi", "Christmas"]
     assert lexicon.english_words(words) == {"Flawless", "Acquires"}  # asahi: one gloss only
+
+
+def test_gloss_initials():
+    assert gloss_initials("United States of America") == {"us", "usa"}
+    assert gloss_initials("United Nations") == {"un"}
+    assert gloss_initials("(written) report") == frozenset()  # no name
+    assert gloss_initials("Tokyo") == frozenset()  # one word: nothing to abbreviate
+
+
+def test_chinese_and_korean_readings_of_kanji(lexicon):
+    got = lexicon.readings(["丹", "東", "金", "正"])
+    assert "dan" in got["丹"] and "dong" in got["東"]  # pinyin: 丹東 Dandong
+    assert "kim" in got["金"] and "jong" in got["正"]  # Korean, older spelling: 金正恩 Kim Jong Un
+    assert {"jeong", "jong", "cheong", "chong"} <= korean_variants("jeong")
 
 
 def test_common_words(lexicon):
