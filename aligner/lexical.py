@@ -403,35 +403,7 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         if m.group() in katakana and sounds_alike(m.group(), readings):
             covered.update(range(m.start(), m.end()))
     content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
-    ja_names, loan_words = _katakana_names(ja, lexicon)
-    kanji_names = _kanji_names(ja, lexicon)
-    name_glosses = lexicon.glosses(ja_names + kanji_names + list(loan_words))
-    plain_en = {plain_romaji(w) for w in en_words}
-    plain_joined = "".join(plain_romaji(w) for w in en_words)
-
-    def kanji_name_explained(name: str) -> bool:
-        meanings = name_glosses.get(name, frozenset())
-        if meanings and any(_translated(w, meanings) for w in en_words):  # 韓国 ~ Korean
-            return True
-        whole = lexicon.readings([name]).get(name, frozenset())
-        if any(r in plain_en or (len(r) >= 4 and r in plain_joined) for r in whole):
-            return True
-        part_table = _piece_table(name, pieces)
-        return any(len(p) >= 2 and _reads_as(p, part_table) for p in plain_en)
-
-    def katakana_explained(word: str) -> bool:
-        meanings = name_glosses.get(word, frozenset())
-        return sounds_alike(word, readings) or any(_translated(w, meanings) for w in en_words)
-
-    def ja_name_explained(name: str) -> bool:
-        if not _KATAKANA.match(name):
-            return kanji_name_explained(name)
-        if katakana_explained(name):
-            return True
-        split = _loan_word_split(name, loan_words)
-        return bool(split) and len(split) > 1 and all(katakana_explained(p) for p in split)
-
-    ja_verdict = {w: ja_name_explained(w) for w in dict.fromkeys(ja_names + kanji_names)}
+    ja_verdict = _ja_name_verdicts(ja, en_words, readings, pieces, lexicon)
 
     def share(items: list, ok) -> float | None:
         return None if not items else sum(1 for x in items if ok(x)) / len(items)
@@ -444,10 +416,50 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
             [share(half, covered.__contains__) for half in _halves(content_chars)]
             + [share(half, verdict.get) for half in _halves(content)]
         ),
-        ja_names=share(ja_names + kanji_names, ja_verdict.get),
+        ja_names=share([ok for _, ok in ja_verdict], bool),
         unexplained=tuple(w for w in names if not verdict[w]),
-        unexplained_ja=tuple(w for w in ja_names + kanji_names if not ja_verdict[w]),
+        unexplained_ja=tuple(w for w, ok in ja_verdict if not ok),
     )
+
+
+def _ja_name_verdicts(
+    ja: str, en_words: list[str], readings: list[tuple[str, str]], pieces: dict[str, frozenset[str]], lexicon: Lexicon
+) -> list[tuple[str, bool]]:
+    """The JA side's names (`_katakana_names`, `_kanji_names`, as often as they occur), each
+    with whether the EN side explains it. A katakana name is explained by sound (`readings`: the sound
+    keys of the EN candidates) or by a gloss (`_translated`, loosely: 韓国 ~ Korean), a run
+    of loan words when each of its words is; a kanji name by a gloss, by one of its
+    readings among the EN words (Tokyo), or by pieces of it read out as an EN word
+    (`pieces`: readings of its kanji; 山下新一郎 ~ Yamashita)."""
+    katakana_names, loan_words = _katakana_names(ja, lexicon)
+    kanji_names = _kanji_names(ja, lexicon)
+    meanings = lexicon.glosses(katakana_names + kanji_names + list(loan_words))
+    plain_en = {plain_romaji(w) for w in en_words}
+    plain_joined = "".join(plain_romaji(w) for w in en_words)
+
+    def translated(name: str) -> bool:
+        return name in meanings and any(_translated(w, meanings[name]) for w in en_words)
+
+    def katakana_explained(word: str) -> bool:
+        return sounds_alike(word, readings) or translated(word)
+
+    def kanji_explained(name: str) -> bool:
+        if translated(name):
+            return True
+        own = lexicon.readings([name]).get(name, frozenset())
+        if any(r in plain_en or (len(r) >= 4 and r in plain_joined) for r in own):
+            return True
+        table = _piece_table(name, pieces)
+        return any(len(p) >= 2 and _reads_as(p, table) for p in plain_en)
+
+    def explained(name: str) -> bool:
+        if not _KATAKANA.match(name):
+            return kanji_explained(name)
+        split = _loan_word_split(name, loan_words)
+        return katakana_explained(name) or (bool(split) and len(split) > 1 and all(map(katakana_explained, split)))
+
+    verdict = {name: explained(name) for name in dict.fromkeys(katakana_names + kanji_names)}
+    return [(name, verdict[name]) for name in katakana_names + kanji_names]
 
 
 def _halves(items: list) -> list[list]:
