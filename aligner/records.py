@@ -61,8 +61,8 @@ class Features:
     log(EN chars / JA chars) as a z-score under the JA/EN length model. ja_lang / en_lang:
     confidence that the JA side is Japanese and the EN side English (0 when another
     language wins). numbers, latin, names, en_names: agreement in [0, 1] of the numbers,
-    the JA side's Latin-script tokens, its katakana names and the EN side's names with the
-    other side, None when there is nothing to compare. overlap: how alike the two sides are
+    the JA side's Latin-script tokens, its names (katakana and kanji) and the EN side's
+    names with the other side, None when there is nothing to compare. overlap: how alike the two sides are
     as character strings (1 = identical). ja_translated, en_translated: the share of each
     side's content (JA kanji and katakana, EN words that are not stop words) that the
     other side translates by the dictionary, spells or reads out (`lexical`). part_gain:
