@@ -162,7 +162,13 @@ def align_cli(
     en_file: Path = typer.Argument(..., help="English side: one segment per line."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of to standard output."),
     split: bool = typer.Option(False, "--split", help="Inputs are raw text: split paragraphs into sentences first."),
-    fmt: str = typer.Option("beads", "--format", help="beads ([0]:[0]:0.1234 lines), jsonl or tsv."),
+    fmt: str = typer.Option(
+        "beads",
+        "--format",
+        help="beads: Vecalign's [0]:[0]:0.1234 lines, every bead. jsonl: every bead with its text, cost and "
+        "alignment_score (the bead's fit, not aligner score's calibrated score). tsv: ja<TAB>en<TAB>alignment_score, "
+        "the pairs only (1-0 and 0-1 beads are left out).",
+    ),
     model: str = typer.Option("use", "--model", help="Embedder: 'use' or 'st:NAME_OR_PATH'."),
     cache: Path | None = typer.Option(
         None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."
