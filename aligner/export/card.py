@@ -202,9 +202,9 @@ def _sources(documents: Sequence[dict]) -> list[str]:
     return table + (["", f"and {more} more documents (see report.json)."] if more > 0 else [])
 
 
-def _thresholds(config: dict) -> list[tuple[str, object]]:
+def _thresholds(config: dict) -> list[tuple[str, str]]:
     """Every filter threshold and the paragraph pairs' alignment threshold, from the manifest's config."""
-    rows: list[tuple[str, object]] = [(f"filters.{k}", v) for k, v in config.get("filters", {}).items()]
+    rows = [(f"filters.{k}", json.dumps(v)) for k, v in config.get("filters", {}).items()]
     if "min_alignment_score" in config:
-        rows.append(("min_alignment_score", config["min_alignment_score"]))
+        rows.append(("min_alignment_score", json.dumps(config["min_alignment_score"])))
     return rows
