@@ -13,7 +13,9 @@ FEATURES = Features(cosine=0.82, margin=1.31, length_z=-0.4, ja_lang=1.0, en_lan
 
 PAIRS = (
     Pair("docs/a|b.txt", "sentence", HARD_JA, HARD_EN, (0,), (1,), ((0, 0, 40),), ((1, 2, 60),), FEATURES, 0.91),
-    Pair("docs/a|b.txt", "sentence", "猫です。", "It is a cat.", (2,), (3,), ((2, 0, 4),), ((3, 0, 12),), FEATURES, 0.875),
+    Pair(
+        "docs/a|b.txt", "sentence", "猫です。", "It is a cat.", (2,), (3,), ((2, 0, 4),), ((3, 0, 12),), FEATURES, 0.875
+    ),
     Pair("docs/c.txt", "paragraph", "段落。\n続き。", "A paragraph. More.", (0, 1), (2,), score=0.7),
     Pair(
         "docs/c.txt", "sentence", "違う。", "Unrelated.", (4,), (5,), ((4, 0, 3),), ((5, 0, 10),), FEATURES, 0.1,

@@ -54,7 +54,8 @@ def test_two_builds_are_byte_identical_and_export_agrees(tmp_path, model):
     assert len(paragraphs) == 9 and all('"doc": "pscore_internet_nk.txt"' in line for line in paragraphs)
 
     exported = tmp_path / "exported"
-    result = runner.invoke(app, ["export", str(tmp_path / "one"), "-o", str(exported), "--format", "jsonl," + formats()])
+    args = ["export", str(tmp_path / "one"), "-o", str(exported), "--format", "jsonl," + formats()]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert snapshot(exported) == files
     assert "corpus.tmx 27" in result.output

@@ -45,7 +45,8 @@ def test_length_ratios_skip_blank_sides():
 
 
 def card(pairs=SENTENCES, export=EXPORT):
-    return card_text(pairs, REPORT, MANIFEST, export, [("pairs.jsonl", 3), ("parquet/x.parquet", 3), ("report.json", None)])
+    files = [("pairs.jsonl", 3), ("parquet/x.parquet", 3), ("report.json", None)]
+    return card_text(pairs, REPORT, MANIFEST, export, files)
 
 
 def test_card_header_is_hub_yaml():

@@ -56,7 +56,8 @@ def test_manifest_lists_every_file_with_rows_and_sha256(tmp_path):
     manifest = write_outputs(tmp_path, PAIRS, REPORT, MANIFEST, ALL)
     on_disk = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk == manifest
-    assert manifest["export"] == {"formats": list(ALL.formats), "level": "sentence", "kept_only": True, "shard_rows": None}
+    options = {"formats": list(ALL.formats), "level": "sentence", "kept_only": True, "shard_rows": None}
+    assert manifest["export"] == options
     files = {o["path"]: o for o in manifest["outputs"]}
     # every file but the manifest itself, and nothing else
     assert set(files) == set(snapshot(tmp_path)) - {"manifest.json"}

@@ -92,13 +92,11 @@ def card_text(
         "",
         f"## Score ({level} pairs in this export)",
         "",
-        *_distribution(
-            [p.score for p in pairs], SCORE_BINS, lambda a, b: f"{a:.1f}–{b:.1f}" if b < 1 else f"{a:.1f}–1.0"
-        ),
+        *_distribution([p.score for p in pairs], SCORE_BINS, lambda a, b: f"{a:.1f}–{b:.1f}"),
         "",
         "## Length ratio (EN characters / JA characters, white space not counted)",
         "",
-        *_distribution(length_ratios(pairs), RATIO_BINS, lambda a, b: f"≥ {a:g}" if b == float("inf") else f"{a:g}–{b:g}"),
+        *_distribution(length_ratios(pairs), RATIO_BINS, _ratio_label),
         "",
         "## Pairs not kept, by reason",
         "",
@@ -183,6 +181,10 @@ def _distribution(values: Sequence[float], bins: Sequence[float], label) -> list
         "",
         *_table(("range", "pairs", "share"), rows),
     ]
+
+
+def _ratio_label(a: float, b: float) -> str:
+    return f"≥ {a:g}" if b == float("inf") else f"{a:g}–{b:g}"
 
 
 def _sources(documents: Sequence[dict]) -> list[str]:

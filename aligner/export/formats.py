@@ -92,7 +92,8 @@ def write_outputs(outdir: Path, pairs: Sequence[Pair], report: dict, manifest: d
         elif fmt == "moses":
             files += [(name, len(chosen)) for name in write_moses(outdir, chosen)]
         elif fmt == "parquet":
-            files += [(f"parquet/{n}", rows) for n, rows in write_parquet(outdir / "parquet", chosen, export.level, export.shard_rows)]
+            shards = write_parquet(outdir / "parquet", chosen, export.level, export.shard_rows)
+            files += [(f"parquet/{name}", rows) for name, rows in shards]
         elif fmt == "tmx":
             units, dropped["corpus.tmx"] = write_tmx(outdir / "corpus.tmx", chosen, export.level, version)
             files.append(("corpus.tmx", units))

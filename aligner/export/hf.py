@@ -37,7 +37,8 @@ def write_hf(folder: Path, pairs: Sequence[Pair], level: str) -> list[tuple[str,
     import pyarrow as pa
 
     table = pairs_table(pairs, level)
-    translation = pa.StructArray.from_arrays([table["en"].combine_chunks(), table["ja"].combine_chunks()], names=["en", "ja"])
+    sides = [table[lang].combine_chunks() for lang in ("en", "ja")]  # sorted, as Translation's struct is
+    translation = pa.StructArray.from_arrays(sides, names=["en", "ja"])
     table = table.drop_columns(["ja", "en"])
     table = table.add_column(1, "translation", translation)
     features = datasets.Features.from_arrow_schema(table.schema)

@@ -14,6 +14,7 @@ from aligner.export.pairs import pair_from_record, pair_record
 from aligner.records import Pair
 
 NAMES = ("paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl")
+_HINT = "; is this a folder written by aligner build?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,9 @@ def _read_pairs(path: Path) -> list[Pair]:
                 except (ValueError, KeyError, TypeError) as e:
                     raise InputError(f"{path}:{number}: not a pair record of aligner's JSON Lines ({e!r})") from e
     except OSError as e:
-        raise InputError(f"{path}: cannot read it ({e.strerror or e}); is this a folder written by aligner build?") from e
+        raise InputError(f"{path}: cannot read it ({e.strerror or e}){_HINT}") from e
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 ({e.reason}); is this a folder written by aligner build?") from e
+        raise InputError(f"{path}: not UTF-8 ({e.reason}){_HINT}") from e
     return pairs
 
 
@@ -75,6 +76,6 @@ def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise InputError(f"{path}: cannot read it ({e.strerror or e}); is this a folder written by aligner build?") from e
+        raise InputError(f"{path}: cannot read it ({e.strerror or e}){_HINT}") from e
     except ValueError as e:
         raise InputError(f"{path}: not JSON ({e})") from e

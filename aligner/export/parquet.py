@@ -74,7 +74,9 @@ def shard_names(rows: int, shard_rows: int | None) -> list[str]:
     return [f"corpus-{k:05d}-of-{n:05d}.parquet" for k in range(n)]
 
 
-def write_parquet(folder: Path, pairs: Sequence[Pair], level: str, shard_rows: int | None = None) -> list[tuple[str, int]]:
+def write_parquet(
+    folder: Path, pairs: Sequence[Pair], level: str, shard_rows: int | None = None
+) -> list[tuple[str, int]]:
     """Write `pairs` as Parquet files in `folder`, which is replaced whole when every file is written.
 
     Args:
