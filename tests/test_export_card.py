@@ -73,6 +73,7 @@ def test_card_body():
     assert "| min_alignment_score | 0.5 |" in text
     assert 'model="use"|filters.min_score=0.85' in text
     assert "| parquet/x.parquet | 3 |" in text
+    assert 'pandas.read_parquet("parquet")' in text and "corpus.tmx" not in text  # loading the formats written
 
 
 def test_card_without_pairs_or_parquet():

@@ -18,6 +18,18 @@ SCORE_BINS = tuple(k / 10 for k in range(11))
 RATIO_BINS = (0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, float("inf"))
 MAX_SOURCES = 100  # rows of the sources table; the rest are counted
 
+# How to open each format, one line each, from inside this folder.
+LOADING = {
+    "jsonl": 'pandas.read_json("pairs.jsonl", lines=True)  # every field; paragraphs.jsonl, rejected.jsonl alike',
+    "tsv": 'pandas.read_csv("corpus.tsv", sep="\\t", quoting=csv.QUOTE_NONE, keep_default_na=False, dtype=str)'
+    "  # then aligner.export.unescape_field on ja and en",
+    "moses": "corpus.ja / corpus.en: Marian --train-sets corpus.ja corpus.en; fairseq-preprocess --trainpref corpus"
+    " --source-lang ja --target-lang en (escaped as in corpus.tsv)",
+    "parquet": 'pandas.read_parquet("parquet")',
+    "tmx": "corpus.tmx: a translation memory for a CAT tool (OmegaT: copy it into the project's tm/ folder)",
+    "hf": 'datasets.load_from_disk("hf")  # ds[0]["translation"] == {"ja": ..., "en": ...}',
+}
+
 # The hub's size categories: (upper bound of the row count, name).
 SIZES = (
     (1_000, "n<1K"),
@@ -85,6 +97,10 @@ def card_text(
         "## Files",
         "",
         *_table(("file", "rows"), [(path, "" if rows is None else rows) for path, rows in files]),
+        "",
+        "```",
+        *(LOADING[f] for f in export["formats"] if f in LOADING),
+        "```",
         "",
         "## Counts",
         "",
