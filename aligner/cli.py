@@ -39,7 +39,7 @@ Formats = Annotated[
     str,
     typer.Option(
         "--format",
-        help="Formats, comma-separated: jsonl,tsv,moses,parquet,tmx,hf (hf needs pip install 'aligner[hf]').",
+        help="Formats, comma-separated: jsonl,tsv,moses,parquet,tmx,hf (hf needs aligner's extra 'hf').",
     ),
 ]
 Level = Annotated[str, typer.Option("--level", help="Pairs the formats but jsonl hold: sentence or paragraph.")]
