@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ import numpy as np
 from aligner.errors import BackendError
 
 DEFAULT_MODEL = "use"
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -106,51 +109,96 @@ class CachedEmbedder:
     """Wraps an embedder with an SQLite cache keyed by (model name, text).
 
     Each distinct text is encoded once per model across runs; duplicates inside one call are
-    encoded once too. The cache file is created on first use.
+    encoded once too. The cache is opened when this object is built (so a bad path shows at
+    once, not hours into a run), in WAL mode with a busy timeout, so that several processes
+    and runs may share it. A cache that cannot be used never ends a run: a damaged or
+    unreadable file is left alone and the run goes on without it; a read-only one is read
+    and not added to; a full disk or a lock held too long stops the writing. Each is one
+    warning naming the path.
     """
 
-    def __init__(self, inner: Embedder, path: Path) -> None:
+    def __init__(self, inner: Embedder, path: Path, timeout: float = 30.0) -> None:
         self.inner = inner
         self.name = inner.name
         self.path = Path(path)
-        self._db: sqlite3.Connection | None = None
+        self._timeout = timeout
+        self._writable = False
+        self._db: sqlite3.Connection | None = self._open()
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._db is None:
+    def _open(self) -> sqlite3.Connection | None:
+        """A connection to the cache (writable when it can be), or None with a warning."""
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB)")
-        return self._db
+            db = sqlite3.connect(self.path, timeout=self._timeout, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS emb (key BLOB PRIMARY KEY, vec BLOB)")
+            db.commit()
+            self._writable = True
+            return db
+        except (sqlite3.Error, OSError) as e:
+            problem = e
+        try:  # a read-only file (or folder) may still be read
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self._timeout, check_same_thread=False)
+            db.execute("SELECT key, vec FROM emb LIMIT 1").fetchall()
+            log.warning("embedding cache %s is read-only (%s): reading it, not adding to it", self.path, problem)
+            return db
+        except (sqlite3.Error, OSError):
+            pass
+        log.warning(
+            "embedding cache %s cannot be used (%s): going on without it (move it away, or pass --cache FILE)",
+            self.path,
+            problem,
+        )
+        return None
 
     def _key(self, text: str) -> bytes:
         return hashlib.blake2b(f"{self.name}\0{text}".encode(), digest_size=16).digest()
 
+    def _lookup(self, unique: list[str], keys: dict[str, bytes]) -> dict[str, np.ndarray]:
+        """The cached rows of `unique`; none, and the cache dropped, when it fails to read."""
+        found: dict[str, np.ndarray] = {}
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(unique), 500):
+                chunk = [keys[t] for t in unique[start : start + 500]]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk).fetchall()
+                by_key = {bytes(k): v for k, v in rows}
+                for t in unique[start : start + 500]:
+                    if keys[t] in by_key:
+                        found[t] = np.frombuffer(by_key[keys[t]], dtype=np.float32)
+        except sqlite3.Error as e:
+            log.warning("embedding cache %s cannot be read (%s): going on without it", self.path, e)
+            self._db = None
+            return {}
+        return found
+
+    def _store(self, rows: list[tuple[bytes, bytes]]) -> None:
+        """Add rows to the cache; on a full disk, a lock held too long or any other write
+        error, stop writing to it (the run goes on)."""
+        if self._db is None or not self._writable:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
+        except sqlite3.Error as e:
+            log.warning("embedding cache %s cannot be written (%s): going on without adding to it", self.path, e)
+            self._writable = False
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Texts -> the inner embedder's (n, d) float32 rows, from the cache where present."""
         texts = list(texts)
+        if not texts:
+            return self.inner.encode([])
         unique = list(dict.fromkeys(texts))
         keys = {t: self._key(t) for t in unique}
-        db = self._conn()
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(unique), 500):
-            chunk = [keys[t] for t in unique[start : start + 500]]
-            marks = ",".join("?" * len(chunk))
-            rows = db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk).fetchall()
-            by_key = {bytes(k): v for k, v in rows}
-            for t in unique[start : start + 500]:
-                if keys[t] in by_key:
-                    found[t] = np.frombuffer(by_key[keys[t]], dtype=np.float32)
+        found = self._lookup(unique, keys)
         missing = [t for t in unique if t not in found]
         if missing:
             vecs = self.inner.encode(missing)
-            with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                    [(keys[t], v.astype(np.float32).tobytes()) for t, v in zip(missing, vecs)],
-                )
+            self._store([(keys[t], v.astype(np.float32).tobytes()) for t, v in zip(missing, vecs)])
             found.update(zip(missing, vecs))
-        if not texts:
-            return self.inner.encode([])
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
