@@ -210,20 +210,23 @@ def default_cache_path() -> Path:
     return Path(root) / "embeddings.sqlite"
 
 
-def get_embedder(model: str | Embedder = DEFAULT_MODEL, cache: Path | None = None) -> Embedder:
+def get_embedder(
+    model: str | Embedder = DEFAULT_MODEL, cache: Path | None = None, threads: int | None = None
+) -> Embedder:
     """Build an embedder by short name or pass an instance through.
 
     Args:
         model: "use" (default, multilingual USE v3), "st:NAME_OR_PATH" for a
             sentence-transformers model, or an object with `name` and `encode`.
         cache: SQLite file for the embedding cache; None for no cache.
+        threads: BLAS threads of the default embedder (default: every usable core).
 
     Raises:
         BackendError: an unknown name, or a backend whose extra is not installed.
     """
     if isinstance(model, str):
         if model == "use":
-            inner: Embedder = UseEmbedder()
+            inner: Embedder = UseEmbedder(threads)
         elif model.startswith("st:") and len(model) > 3:
             inner = SentenceTransformerEmbedder(model[3:])
         else:
