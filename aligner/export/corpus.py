@@ -55,16 +55,13 @@ def pairs_frame(pairs: Sequence[Pair]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _file_entry(source: str) -> dict:
-    path = Path(source)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {"path": source, "size": None, "sha256": None}
-    return {"path": source, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+CORPUS_FILES = ("paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl", "manifest.json")
+"""The files of a complete corpus besides report.json."""
 
 
-def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, version: str) -> dict:
+def write_corpus(
+    corpus, outdir: Path, config: BuildConfig, embedder_name: str, version: str, complete: bool = True
+) -> dict:
     """Write the corpus folder, each file atomically.
 
     Args:
@@ -72,6 +69,9 @@ def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, 
         outdir: created if missing.
         config: the run's settings, recorded in the manifest with its signature.
         embedder_name, version: recorded in the manifest.
+        complete: False for a run that failed (no input read, or --strict and a bad one):
+            only report.json is written, saying so, and CORPUS_FILES left from an earlier
+            run are removed, so that nothing in the folder looks like a finished corpus.
 
     Returns:
         The report written to report.json.
@@ -81,16 +81,24 @@ def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, 
     kept_para = [pair_record(p) for p in corpus.pairs if p.kept and p.level == "paragraph"]
     kept_sent = [pair_record(p) for p in corpus.pairs if p.kept and p.level == "sentence"]
     rejected = [pair_record(p) for p in corpus.pairs if not p.kept]
-    write_jsonl(outdir / "paragraphs.jsonl", kept_para)
-    write_jsonl(outdir / "pairs.jsonl", kept_sent)
-    write_jsonl(outdir / "rejected.jsonl", rejected)
+    if complete:
+        write_jsonl(outdir / "paragraphs.jsonl", kept_para)
+        write_jsonl(outdir / "pairs.jsonl", kept_sent)
+        write_jsonl(outdir / "rejected.jsonl", rejected)
+    else:
+        for name in CORPUS_FILES:
+            (outdir / name).unlink(missing_ok=True)
     drops = Counter(f"{p.level}:{p.reason}" for p in corpus.pairs if not p.kept)
     scores = [p.score for p in corpus.pairs if p.kept and p.level == "sentence"]
     report = {
+        "complete": complete,
         "documents": [dataclasses.asdict(r) for r in corpus.reports],
+        "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
         "totals": {
             "documents": len(corpus.reports),
             "unreadable": sum(bool(r.error) for r in corpus.reports),
+            "bad": corpus.bad,
+            "skipped": len(corpus.skipped),
             "paragraph_pairs": len(kept_para),
             "sentence_pairs": len(kept_sent),
             "rejected": len(rejected),
@@ -99,13 +107,15 @@ def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, 
         "sentence_score_quantiles": _quantiles(scores),
     }
     write_json(outdir / "report.json", report)
+    if not complete:
+        return report
     manifest = {
         "aligner_version": version,
         "embedder": embedder_name,
         "signature": config.signature(),
-        "scorer_sha256": _file_entry(str(SCORER_FILE))["sha256"],
+        "scorer_sha256": hashlib.sha256(Path(SCORER_FILE).read_bytes()).hexdigest(),
         "config": config.as_dict(),
-        "inputs": [_file_entry(r.source) for r in corpus.reports],
+        "inputs": [dataclasses.asdict(f) for f in corpus.files],
         "outputs": ["paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl", "report.json"],
     }
     write_json(outdir / "manifest.json", manifest)
