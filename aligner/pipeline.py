@@ -200,9 +200,10 @@ def align_document(
     texts = {b.index: b.text for b in doc.blocks}
     ja_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in ja]
     en_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in en]
-    # Two translated documents are aligned by paragraphs where both have several, else by
-    # sentences from end to end, as one paragraph pair that is not itself written out.
-    whole = doc.parallel and min(len(ja), len(en)) == 1
+    # Two translated documents are aligned by paragraphs where both have paragraphs, else
+    # (one side is a single block) by sentences from end to end, as one paragraph pair that
+    # is not itself written out.
+    whole = doc.parallel and min(len(ja), len(en)) == 1 < max(len(ja), len(en))
     para, _ = ([_pair(doc.id, "paragraph", ja_seg, en_seg, texts, None, 1.0, True, "")], {}) if whole else _align_level(
         doc.id,
         "paragraph",

@@ -21,7 +21,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _JAPANESE_LEGACY = ("cp932", "euc_jp")  # cp932 first: it wins ties, being the commoner
-_TRIED = "utf-8, a UTF-8/16/32 byte order mark, cp932, euc_jp, utf-8 with a few stray bytes and charset-normalizer"
+_TRIED = "utf-8, a UTF-8/16/32 byte order mark, iso2022_jp, cp932, euc_jp, utf-8 with a few stray bytes and charset-normalizer"
 
 # Decoding "cleanly" also means no binary debris: Python's cp932 maps stray bytes such as
 # 0x80 and 0xFD-0xFF to C1 controls and private-use characters instead of failing.
@@ -74,6 +74,21 @@ def _from_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+_ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D")
+
+
+def _from_iso2022(data: bytes) -> tuple[str, str] | None:
+    """ISO-2022-JP (7-bit, so it would pass as UTF-8 with its escapes left in), when the
+    data holds one of its escape sequences and decodes cleanly."""
+    if not any(esc in data for esc in _ISO2022_ESCAPES):
+        return None
+    for encoding in ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2"):
+        text = _strict(data, encoding)
+        if text is not None:
+            return text, encoding
+    return None
+
+
 def _from_japanese_legacy(data: bytes) -> tuple[str, str] | None:
     """The legacy Japanese encoding that decodes cleanly into the most kana and kanji."""
     best: tuple[float, str, str] | None = None
@@ -120,7 +135,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 def decode_replacing(data: bytes, source: str, max_replaced: int | None = None) -> tuple[str, str, int]:
     """Decode the bytes of a text file whose encoding is not known.
 
-    Tries, in order: a byte order mark (UTF-8, UTF-16, UTF-32), strict UTF-8, strict cp932
+    Tries, in order: a byte order mark (UTF-8, UTF-16, UTF-32), ISO-2022-JP when its escape
+    sequences are there, strict UTF-8, strict cp932
     and euc_jp (the one giving the most kana and kanji wins), UTF-8 with a few stray bytes
     replaced by U+FFFD, then charset-normalizer. A decoding counts only if it holds no NUL
     and almost no control or private-use characters.
@@ -144,7 +160,7 @@ def decode_replacing(data: bytes, source: str, max_replaced: int | None = None) 
     if max_replaced is None:
         max_replaced = max(10, len(data) // 1000)
     replaced = 0
-    found = _from_bom(data)
+    found = _from_bom(data) or _from_iso2022(data)
     if found is None:
         text = _strict(data, "utf-8")
         found = (text, "utf-8") if text is not None else None
