@@ -18,7 +18,7 @@ from aligner.filters import FilterConfig
 # Typer prints a type tag (<path>, <float>, <list[Path]>) after every name in help; the
 # metavars below say what each option takes, so the tags only add noise.
 typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
-typer.core.TyperOption.display_type_rich = lambda self, ctx: self.metavar or self.type.name.upper()  # type: ignore[method-assign]  # noqa: E501
+typer.core.TyperOption.display_type_rich = lambda self, ctx: self.metavar or (self.name or "").upper()  # type: ignore[method-assign]  # noqa: E501
 
 # Options shared by several commands, declared once and named like the settings they fill.
 Model = Annotated[
@@ -189,6 +189,8 @@ def build_cli(
     if not quiet:
         for doc in report["documents"]:
             line = f"{doc['doc']}: {doc['paragraph_pairs']} paragraph pairs, {doc['sentence_pairs']} sentence pairs"
+            if doc["replaced_bytes"]:
+                line += f", {doc['replaced_bytes']} stray bytes read as U+FFFD"
             typer.echo(line + (f" ({doc['error'] or doc['note']})" if doc["note"] or doc["error"] else ""), err=True)
     t = report["totals"]
     bad = f"; {t['bad']} bad inputs, listed in report.json" if t["bad"] else ""
@@ -267,8 +269,8 @@ def _segments(path: Path, lang: str, split: bool) -> list[str]:
 
 @app.command("eval")
 def eval_cli(
-    files: list[Path] = typer.Argument(..., help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Also write the JSON here."),
+    files: list[Path] = typer.Argument(..., metavar="GOLD PRED", help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Also write the JSON here."),
 ) -> None:
     """Strict and lax precision/recall/F1 of predicted beads against gold, as Vecalign's score.py."""
     import json

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -13,7 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aligner.errors import InputError
-from aligner.read import ReadFailure, ReadOptions, decode, find_inputs, read_documents, read_text, split_blocks
+from aligner.read import (
+    ReadFailure,
+    ReadOptions,
+    decode,
+    decode_replacing,
+    find_inputs,
+    read_documents,
+    read_text,
+    split_blocks,
+    split_paragraphs,
+)
+from aligner.read.text import split_lines
 from aligner.records import Document
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "pscore_internet_nk.txt"
@@ -320,3 +332,67 @@ def test_read_documents_skips_a_bad_file_and_reads_the_others(tmp_path: Path) ->
 def test_read_documents_gives_a_missing_path_as_a_failure(tmp_path: Path) -> None:
     (failure,) = read_documents([tmp_path / "missing"])
     assert isinstance(failure, ReadFailure) and "no such file" in failure.reason
+
+
+# --- paragraphs by lines, stray bytes, ISO-2022-JP ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "blocks"),
+    [
+        ("a\nb\n\nc", "blank", ["a\nb", "c"]),
+        ("a\nb\n\nc", "lines", ["a", "b", "c"]),
+        ("a\nb\n\nc", "auto", ["a\nb", "c"]),  # a blank line: paragraphs are blocks
+        (" a \n b\n", "auto", ["a", "b"]),  # no blank line: paragraphs are lines
+        ("one line", "auto", ["one line"]),
+        ("", "auto", []),
+        ("\u3000あ\u3000\n\n\nい", "lines", ["あ", "い"]),
+    ],
+)
+def test_split_paragraphs(text: str, mode: str, blocks: list[str]) -> None:
+    assert [text[a:b] for a, b in split_paragraphs(text, mode)] == blocks
+
+
+def test_split_paragraphs_rejects_an_unknown_mode() -> None:
+    with pytest.raises(ValueError, match="blank, lines"):
+        split_paragraphs("x", "words")
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\u3000あ")))
+def test_split_lines_agrees_with_the_naive_split(text: str) -> None:
+    assert [text[a:b] for a, b in split_lines(text)] == [x.strip() for x in text.split("\n") if x.strip()]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\u3000あ")))
+def test_auto_is_blank_or_lines(text: str) -> None:
+    auto = split_paragraphs(text, "auto")
+    assert auto in (split_blocks(text), split_lines(text))
+    assert all("\n" not in text[a:b] for a, b in auto) or auto == split_blocks(text)
+
+
+def test_stray_bytes_are_replaced_and_counted() -> None:
+    data = "猫が好きです。\n".encode() * 20 + b"I like cats\xff\xfe.\n"
+    text, encoding, replaced = decode_replacing(data, "x.txt")
+    assert (encoding, replaced) == ("utf-8", 2) and text.endswith("I like cats\ufffd\ufffd.\n")
+
+
+def test_too_many_stray_bytes_name_line_and_offset() -> None:
+    data = b"ok\nfine\n" + b"\xff\x00" * 50
+    with pytest.raises(InputError, match=r"^x\.txt: cannot decode the file as text: line 3, byte offset 8 \(0xff\)"):
+        decode_replacing(data, "x.txt")
+    with pytest.raises(InputError, match="line 3, byte offset 8"):
+        decode(b"ok\nfine\n\xff\x00 rest", "x.txt")  # decode replaces nothing
+
+
+def test_iso_2022_jp() -> None:
+    assert decode(SAMPLE.encode("iso2022_jp"), "x.txt") == (SAMPLE, "iso2022_jp")
+
+
+def test_read_text_records_what_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    data = SAMPLE.encode("euc_jp")
+    path.write_bytes(data)
+    doc = read_text(path, "doc.txt", paragraphs="lines")
+    assert doc.files[0].size == len(data)
+    assert doc.files[0].sha256 == hashlib.sha256(data).hexdigest()
+    assert doc.encoding == "euc_jp" and doc.replaced == 0 and len(doc.blocks) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from contextlib import nullcontext
@@ -32,12 +33,14 @@ class PairRow:
 @dataclass(frozen=True, slots=True)
 class PairSource:
     """An open pair file: `handle` (binary), its name for messages (`-`: standard input),
-    its `format` ("jsonl" or "tsv") and `why` that format: how it was told."""
+    its `format` ("jsonl" or "tsv"), `why` that format (how it was told), and whether the
+    reader closes it (`owned`: not standard input)."""
 
     handle: IO[bytes]
     name: str
     format: str
     why: str
+    owned: bool = True
 
 
 def detect_pair_format(head: bytes) -> tuple[str, str]:
@@ -66,25 +69,26 @@ def open_pairs(name: str | Path, tsv: bool | None = None) -> PairSource:
     Raises:
         InputError: the file cannot be opened.
     """
-    if str(name) == "-":
+    owned = str(name) != "-"
+    if not owned:
         handle: IO[bytes] = sys.stdin.buffer
+        if not hasattr(handle, "peek"):  # a pipe is buffered; a stand-in stream may not be
+            handle = io.BufferedReader(handle)  # type: ignore[arg-type]
     else:
         try:
             handle = open(name, "rb")  # noqa: SIM115 - closed by the reader of its rows
         except OSError as e:
             raise InputError(f"{name}: cannot read the file: {e.strerror or e}") from e
     if tsv is not None:
-        return PairSource(handle, str(name), "tsv" if tsv else "jsonl", "as asked")
-    peek = getattr(handle, "peek", None)
-    head = peek(1 << 16)[: 1 << 16] if peek else b""
-    fmt, why = detect_pair_format(head)
-    return PairSource(handle, str(name), fmt, why)
+        return PairSource(handle, str(name), "tsv" if tsv else "jsonl", "as asked", owned)
+    fmt, why = detect_pair_format(handle.peek(1 << 16)[: 1 << 16])  # type: ignore[attr-defined]
+    return PairSource(handle, str(name), fmt, why, owned)
 
 
 def pair_rows(src: PairSource, chunk: int = 5000) -> Iterator[list[PairRow]]:
     """The rows of an open pair file, `chunk` at a time; a bad line becomes a row with an
     error, never an exception, so that every line reaches the output."""
-    return _rows(src.handle, src.name, src.format == "tsv", chunk)
+    return _rows(src.handle, src.name, src.format == "tsv", chunk, src.owned)
 
 
 def read_pairs(path: Path, tsv: bool | None = False, chunk: int = 5000) -> Iterator[list[PairRow]]:
@@ -96,8 +100,8 @@ def read_pairs(path: Path, tsv: bool | None = False, chunk: int = 5000) -> Itera
     return pair_rows(open_pairs(path, tsv), chunk)
 
 
-def _rows(handle: IO[bytes], source: str, tsv: bool, chunk: int) -> Iterator[list[PairRow]]:
-    with handle if handle is not sys.stdin.buffer else nullcontext():  # stdin is not ours to close
+def _rows(handle: IO[bytes], source: str, tsv: bool, chunk: int, owned: bool = True) -> Iterator[list[PairRow]]:
+    with handle if owned else nullcontext():
         rows: list[PairRow] = []
         for number, data in enumerate(handle, 1):
             if number == 1:
