@@ -1,9 +1,9 @@
 """Peak memory and time of `aligner build` and `aligner align` on a huge one-line input.
 
-Usage: python scripts/bench_hostile_input.py [--mb 100] [--align-mb 1] [--keep DIR]
+Usage: python scripts/bench_hostile_input.py [--mb 100] [--align-mb 1] [--as text|html|jsonl] [--keep DIR]
 
 Writes a folder holding a one-line file of `--mb` MB (Japanese and English mixed, no line
-break) beside the PSCORE seed, runs `aligner build` on it in a child process, and reports
+break; a text line, an HTML paragraph or a JSONL document's text) beside the PSCORE seed, runs `aligner build` on it in a child process, and reports
 the child's peak resident memory (getrusage), the seconds it took, the PSCORE paragraph
 pairs that came out and what the report says of the huge file. Then the same for
 `aligner align` on a JA file with one `--align-mb` MB line among short ones.
@@ -25,17 +25,28 @@ SEED = ROOT / "seeds" / "pscore_internet_nk.txt"
 UNIT = "北朝鮮のインターネット事情について長い段落が続きます。The paragraph goes on and on. "
 
 
-def write_line(path: Path, megabytes: float) -> int:
-    """Write one line of about `megabytes` MB (UTF-8) to `path`, in pieces; returns its size."""
+WRAPS = {
+    "text": (b"", b"\n"),
+    "html": (b"<html><body><nav><p>Menu</p></nav><p>", b"</p></body></html>"),
+    "jsonl": (b'{"id": "huge", "text": "', b'"}\n'),
+}
+"""How the one line is written in each format: (before it, after it)."""
+
+
+def write_line(path: Path, megabytes: float, kind: str = "text") -> int:
+    """Write one line of about `megabytes` MB (UTF-8) to `path`, in pieces, as a text line,
+    an HTML paragraph or a JSONL document's text; returns the file's size."""
     unit = UNIT.encode("utf-8")
     target = int(megabytes * 1_000_000)
+    head, tail = WRAPS[kind]
     with open(path, "wb") as f:
+        f.write(head)
         written = 0
         piece = unit * (1_000_000 // len(unit))
         while written < target:
             f.write(piece)
             written += len(piece)
-        f.write(b"\n")
+        f.write(tail)
     return path.stat().st_size
 
 
@@ -56,6 +67,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=100.0, help="size of the one-line file for build")
     parser.add_argument("--align-mb", type=float, default=1.0, help="size of the long line for align")
+    parser.add_argument("--as", dest="kind", choices=sorted(WRAPS), default="text", help="format of the huge file")
     parser.add_argument("--keep", type=Path, default=None, help="work here instead of a temporary folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +75,8 @@ def main() -> int:
         inputs = work / "inputs"
         inputs.mkdir(parents=True, exist_ok=True)
         (inputs / SEED.name).write_bytes(SEED.read_bytes())
-        size = write_line(inputs / "huge.txt", args.mb)
+        huge = {"text": "huge.txt", "html": "huge.html", "jsonl": "huge.jsonl"}[args.kind]
+        size = write_line(inputs / huge, args.mb, args.kind)
         out = work / "corpus"
         code, seconds, peak, err = run(["build", str(inputs), "-o", str(out), "--no-cache", "--quiet"])
         if not (out / "report.json").exists():
@@ -71,11 +84,12 @@ def main() -> int:
             return 1
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
         docs = {d["doc"]: d for d in report["documents"]}
-        print(f"build: {size / 1e6:.1f} MB one-line file beside {SEED.name}: exit {code}, {seconds:.1f} s, "
+        print(f"build: {size / 1e6:.1f} MB one-line {args.kind} file beside {SEED.name}: exit {code}, {seconds:.1f} s, "
               f"peak RSS {peak:.0f} MB")  # fmt: skip
         print(f"  {SEED.name}: {docs[SEED.name]['paragraph_pairs']} paragraph pairs, "
               f"{docs[SEED.name]['sentence_pairs']} sentence pairs")  # fmt: skip
-        print(f"  huge.txt: {docs['huge.txt']['note']} (too_long blocks: {docs['huge.txt']['too_long_blocks']})")
+        doc = docs.get(huge) or docs[f"{huge}#huge"]
+        print(f"  {huge}: {doc['note']} (too_long blocks: {doc['too_long_blocks']})")
         if code != 0:
             print(err, file=sys.stderr)
 

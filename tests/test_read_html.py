@@ -60,3 +60,12 @@ def test_a_page_without_text_has_no_blocks(tmp_path: Path) -> None:
     path = tmp_path / "empty.html"
     path.write_text("<html><head><title>T</title></head><body><nav><p>Menu</p></nav></body></html>")
     assert read_html(path, "empty.html").blocks == ()
+
+
+def test_long_text_is_folded_as_short_text_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.read import html as reader
+
+    text = "a \n\t b  c\n" * 50 + "d"
+    monkeypatch.setattr(reader, "_FOLD_CHUNK", 7)  # many chunks, boundaries inside runs
+    assert reader._fold(text) == reader._SPACES.sub(" ", text)
+    assert reader._fold("no runs here") == "no runs here"

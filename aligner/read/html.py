@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from aligner.read.text import decode_replacing, make_blocks, read_source
+from aligner.read.text import decode_replacing, joined_blocks, read_source
 from aligner.records import Document
 
 BLOCK_TAGS = frozenset(
@@ -21,6 +21,26 @@ DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "
 """Elements dropped with everything inside them (comments are never text)."""
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # HTML white space: U+3000 and U+00A0 are text
+_TO_FOLD = re.compile(r"[\t\n\r\f\v]| {2}")
+_FOLD_CHUNK = 1 << 20
+
+
+def _fold(text: str) -> str:
+    """`text` with each run of HTML white space one space. A text with none to fold is
+    returned as it is, and a long one is folded a megabyte at a time: re.sub over a 100 MB
+    text holds millions of pieces at once, several times the text's size."""
+    if not _TO_FOLD.search(text):
+        return text
+    if len(text) <= _FOLD_CHUNK:
+        return _SPACES.sub(" ", text)
+    out, start = [], 0
+    while start < len(text):
+        end = min(start + _FOLD_CHUNK, len(text))
+        while end < len(text) and text[end - 1] in " \t\n\r\f\v":  # no run across two chunks
+            end += 1
+        out.append(_SPACES.sub(" ", text[start:end]))
+        start = end
+    return "".join(out)
 
 
 def html_paragraphs(html: str) -> list[str]:
@@ -37,48 +57,60 @@ def html_paragraphs(html: str) -> list[str]:
     Returns:
         The non-empty blocks, stripped.
     """
+    return _paragraphs(_parse(html))
+
+
+def _parse(html: str):
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
+    for node in tree.css(", ".join(DROPPED_TAGS)):
+        node.decompose()
+    return tree
+
+
+def _paragraphs(tree) -> list[str]:
+    """The blocks of a parsed page (see html_paragraphs). Written to hold as few copies of a
+    huge block as it can: its text node, its white space folded, and the block."""
     root = tree.root
     if root is None:
         return []
-    for node in tree.css(", ".join(DROPPED_TAGS)):
-        node.decompose()
     blocks: list[str] = []
     # An explicit stack, not recursion: a hostile page may nest elements thousands deep.
-    # Each entry is (node, pre) or a marker (None, closing) that ends the block opened there.
+    # Each entry is (node, pre), or (None, pre) ending the block element opened there.
     stack: list[tuple[object, bool]] = [(root, False)]
     parts: list[str] = []
-    pre_depth: list[bool] = []
+    open_blocks: list[bool] = []  # per block element open: whether it is inside <pre>
 
-    def flush() -> None:
+    def flush(pre: bool) -> None:
         text = "".join(parts)
         parts.clear()
-        lines = [line.strip() for line in text.split("\n")]
-        block = "\n".join(line for line in lines if line) if not (pre_depth and pre_depth[-1]) else text.strip("\n")
-        if block.strip():
-            blocks.append(block.strip())
+        if pre:
+            text = text.strip("\n")
+        elif "\n" in text:  # from <br>: strip each line, drop the empty ones
+            text = "\n".join(line for line in (x.strip() for x in text.split("\n")) if line)
+        text = text.strip()
+        if text:
+            blocks.append(text)
 
     while stack:
         node, pre = stack.pop()
         if node is None:  # the end of a block element
-            flush()
-            pre_depth.pop()
+            flush(open_blocks.pop())
             continue
         tag = node.tag
         if tag == "-text":
-            if pre_depth:  # text outside every block element is not a block
-                text = node.text_content or ""
-                parts.append(text if pre else _SPACES.sub(" ", text))
+            if open_blocks:  # text outside every block element is not a block
+                parts.append(node.text_content if pre else _fold(node.text_content or ""))
             continue
         if tag == "br":
             parts.append("\n")
             continue
         if tag in BLOCK_TAGS:
-            flush()
+            if open_blocks:
+                flush(open_blocks[-1])
             pre = pre or tag == "pre"
-            pre_depth.append(pre)
+            open_blocks.append(pre)
             stack.append((None, pre))
         children = []
         child = node.child
@@ -100,18 +132,15 @@ def read_html(path: Path, doc_id: str) -> Document:
     """
     data, digest = read_source(path)
     text, encoding, replaced = decode_replacing(data, str(path))
-    del data
-    paragraphs = html_paragraphs(text)
+    del data  # a 100 MB page should not be held three times over
+    tree = _parse(text)
     del text
-    joined = "\n\n".join(paragraphs)
-    spans, offset = [], 0
-    for p in paragraphs:
-        spans.append((offset, offset + len(p)))
-        offset += len(p) + 2
+    paragraphs = _paragraphs(tree)
+    del tree
     return Document(
         id=doc_id,
         source=str(path),
-        blocks=make_blocks(joined, spans),
+        blocks=joined_blocks(paragraphs),
         encoding=encoding,
         format="html",
         replaced=replaced,

@@ -313,6 +313,18 @@ def make_blocks(text: str, spans: list[tuple[int, int]], first: int = 0) -> tupl
     return tuple(_block(first + i, text, start, end) for i, (start, end) in enumerate(spans))
 
 
+def joined_blocks(paragraphs: list[str]) -> tuple[Block, ...]:
+    """Blocks of paragraphs that have no source text of their own (an HTML page's): the
+    paragraphs themselves (not copies), their offsets those in the paragraphs joined by
+    blank lines, each with its language as make_blocks gives it."""
+    blocks, offset = [], 0
+    for i, text in enumerate(paragraphs):
+        lang, confidence = detect_language(text[:LANGUAGE_SAMPLE])
+        blocks.append(Block(index=i, text=text, start=offset, end=offset + len(text), lang=lang, confidence=confidence))
+        offset += len(text) + 2
+    return tuple(blocks)
+
+
 def read_text(path: Path, doc_id: str, paragraphs: str = "auto") -> Document:
     """Read a plain-text file of paragraphs (see `split_paragraphs` for `paragraphs`).
 
