@@ -26,9 +26,7 @@ Model = Annotated[
 ]
 Cache = Annotated[
     Path | None,
-    typer.Option(
-        "--cache", metavar="FILE", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."
-    ),
+    typer.Option("--cache", metavar="FILE", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
 MinScore = Annotated[
@@ -269,7 +267,9 @@ def _segments(path: Path, lang: str, split: bool) -> list[str]:
 
 @app.command("eval")
 def eval_cli(
-    files: list[Path] = typer.Argument(..., metavar="GOLD PRED", help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."),
+    files: list[Path] = typer.Argument(
+        ..., metavar="GOLD PRED", help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."
+    ),
     output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Also write the JSON here."),
 ) -> None:
     """Strict and lax precision/recall/F1 of predicted beads against gold, as Vecalign's score.py."""
@@ -378,12 +378,16 @@ def score_cli(
     except _Incomplete:
         output.unlink(missing_ok=True)  # an earlier run's file would look like this run's
         if scored == 0:
-            typer.echo(f"aligner: error: no line of {input_file} could be scored ({bad} bad); {output} not written", err=True)
+            typer.echo(
+                f"aligner: error: no line of {input_file} could be scored ({bad} bad); {output} not written", err=True
+            )
             raise typer.Exit(EXIT_FAILED) from None
         typer.echo(f"aligner: --strict: {bad} bad lines; {output} not written", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if bad:
-        typer.echo(f"aligner: {bad} bad lines (not JSON, a field missing or not UTF-8), passed through as not kept", err=True)
+        typer.echo(
+            f"aligner: {bad} bad lines (not JSON, a field missing or not UTF-8), passed through as not kept", err=True
+        )
     summary = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda x: -x[1]))
     typer.echo(f"wrote {output}: {sum(counts.values())} lines: {summary}", err=True)
 

@@ -204,21 +204,24 @@ def align_document(
     # (one side is a single block) by sentences from end to end, as one paragraph pair that
     # is not itself written out.
     whole = doc.parallel and min(len(ja), len(en)) == 1 < max(len(ja), len(en))
-    para, _ = ([_pair(doc.id, "paragraph", ja_seg, en_seg, texts, None, 1.0, True, "")], {}) if whole else _align_level(
-        doc.id,
-        "paragraph",
-        ja_seg,
-        en_seg,
-        ja_vec,
-        en_vec,
-        ja_vec,
-        en_vec,
-        config.paragraph,
-        config.paragraph_beads,
-        config,
-        positions=not doc.parallel,
-        texts=texts,
-    )
+    if whole:
+        para = [_pair(doc.id, "paragraph", ja_seg, en_seg, texts, None, 1.0, True, "")]
+    else:
+        para, _ = _align_level(
+            doc.id,
+            "paragraph",
+            ja_seg,
+            en_seg,
+            ja_vec,
+            en_vec,
+            ja_vec,
+            en_vec,
+            config.paragraph,
+            config.paragraph_beads,
+            config,
+            positions=not doc.parallel,
+            texts=texts,
+        )
 
     # Sentence rows of each block, to pick a paragraph pair's sentences out of the doc arrays.
     ja_rows = _rows_by_block(ja, ja_sents)
@@ -349,9 +352,17 @@ def _nothing_to_align(
     if not ja_all and not en_all:
         return f"no Japanese and no English blocks: the text is {describe_blocks(others)}"
     if not ja_all:
-        return "no Japanese blocks in the JA file" if doc.parallel else f"no Japanese blocks: the document is English only{also}"
+        return (
+            "no Japanese blocks in the JA file"
+            if doc.parallel
+            else f"no Japanese blocks: the document is English only{also}"
+        )
     if not en_all:
-        return "no English blocks in the EN file" if doc.parallel else f"no English blocks: the document is Japanese only{also}"
+        return (
+            "no English blocks in the EN file"
+            if doc.parallel
+            else f"no English blocks: the document is Japanese only{also}"
+        )
     for side, name in ((ja, "Japanese"), (en, "English")):
         if not side:
             return f"every {name} block is longer than --max-chars ({limit} characters without spaces): too_long"

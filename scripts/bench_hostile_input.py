@@ -3,7 +3,8 @@
 Usage: python scripts/bench_hostile_input.py [--mb 100] [--align-mb 1] [--as text|html|jsonl] [--keep DIR]
 
 Writes a folder holding a one-line file of `--mb` MB (Japanese and English mixed, no line
-break; a text line, an HTML paragraph or a JSONL document's text) beside the PSCORE seed, runs `aligner build` on it in a child process, and reports
+break; a text line, an HTML paragraph or a JSONL document's text) beside the PSCORE seed,
+runs `aligner build` on it in a child process, and reports
 the child's peak resident memory (getrusage), the seconds it took, the PSCORE paragraph
 pairs that came out and what the report says of the huge file. Then the same for
 `aligner align` on a JA file with one `--align-mb` MB line among short ones.
@@ -55,7 +56,9 @@ def run(args: list[str]) -> tuple[int, float, float, str]:
     The peak is that child's own (os.wait4), in MB of 2**20 bytes."""
     with tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "aligner", *args], stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aligner", *args], stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -99,7 +102,9 @@ def main() -> int:
             f.write("今日は晴れです。\n猫が好きです。\n")
         en.write_text("A long line.\nIt is sunny today.\nI like cats.\n", encoding="utf-8")
         code, seconds, peak, err = run(["align", str(ja), str(en), "--no-cache", "--format", "jsonl", "--quiet"])
-        print(f"align: a {args.align_mb:g} MB line among short ones: exit {code}, {seconds:.1f} s, peak RSS {peak:.0f} MB")
+        print(
+            f"align: a {args.align_mb:g} MB line among short ones: exit {code}, {seconds:.1f} s, peak RSS {peak:.0f} MB"
+        )
         if code != 0:
             print(err, file=sys.stderr)
     return 0

@@ -60,7 +60,9 @@ def test_help_has_no_type_tags_and_whole_defaults(command: str):
 def test_options_out_of_range_are_one_line_and_exit_2(tmp_path: Path, fake, option: str, value: str):
     result = _build(_good(tmp_path / "a.txt"), "-o", tmp_path / "out", option, value)
     assert result.exit_code == 2, result.output
-    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith(f"aligner: error: {option} ")
+    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith(
+        f"aligner: error: {option} "
+    )
     assert not (tmp_path / "out").exists()
     if option != "--min-alignment-score":
         scored = runner.invoke(app, ["score", str(tmp_path / "a.txt"), "-o", str(tmp_path / "s.jsonl"), option, value])
@@ -75,7 +77,9 @@ def test_good_and_bad_inputs_exit_0_with_a_closing_count(tmp_path: Path, fake):
     result = _build(tmp_path, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == CORPUS
-    assert result.stderr.splitlines()[-1].endswith("; 2 bad inputs, listed in report.json; 1 files of other types skipped")
+    assert result.stderr.splitlines()[-1].endswith(
+        "; 2 bad inputs, listed in report.json; 1 files of other types skipped"
+    )
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["complete"] is True and report["totals"]["bad"] == 2
     assert [Path(s["source"]).name for s in report["skipped"]] == ["photo.jpg"]
@@ -129,7 +133,7 @@ def test_build_options_for_reading(tmp_path: Path, fake):
     (para,) = [json.loads(x) for x in (tmp_path / "out" / "paragraphs.jsonl").read_text().splitlines()]
     assert (para["doc"], para["ja"], para["en"]) == ("d.data#k", *SUNNY)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["config"]["read"]["glob"] == ["*.data"] and "read.input_format=\"jsonl\"" in manifest["signature"]
+    assert manifest["config"]["read"]["glob"] == ["*.data"] and 'read.input_format="jsonl"' in manifest["signature"]
 
 
 @pytest.mark.parametrize(("option", "value"), [("--input-format", "pdf"), ("--paragraphs", "words")])
@@ -150,7 +154,9 @@ def test_score_detects_tsv_by_content(tmp_path: Path, fake):
     inp.write_text("\t".join(SUNNY) + "\n" + "\t".join(STATION) + "\n", encoding="utf-8")
     result = _score(str(inp), tmp_path / "out.jsonl")
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines()[0] == f"aligner: reading {inp} as TSV (its first line holds a tab and is not JSON)"
+    assert (
+        result.stderr.splitlines()[0] == f"aligner: reading {inp} as TSV (its first line holds a tab and is not JSON)"
+    )
     assert [json.loads(x)["kept"] for x in (tmp_path / "out.jsonl").read_text().splitlines()] == [True, True]
 
 
@@ -169,7 +175,7 @@ def test_score_forced_format(tmp_path: Path, fake):
 def test_score_no_good_line_exits_2_and_writes_nothing(tmp_path: Path, fake):
     out = tmp_path / "out.jsonl"
     out.write_text("from an earlier run\n")
-    result = _score("-", out, stdin=b"not json\n{\"ja\": 1}\n")
+    result = _score("-", out, stdin=b'not json\n{"ja": 1}\n')
     assert result.exit_code == 2, result.output
     assert "no line of - could be scored (2 bad)" in result.stderr and not out.exists()
     assert _score("-", out, stdin=b"").exit_code == 2

@@ -194,8 +194,7 @@ def _bad_folder(root: Path) -> dict[str, str]:
     root.mkdir()
     (root / "good.txt").write_text(TEXT, encoding="utf-8")
     (root / "good.jsonl").write_text(
-        json.dumps({"id": "cats", "ja": "猫が好きです。", "en": "I like cats."}, ensure_ascii=False)
-        + "\n{not json\n",
+        json.dumps({"id": "cats", "ja": "猫が好きです。", "en": "I like cats."}, ensure_ascii=False) + "\n{not json\n",
         encoding="utf-8",
     )
     (root / "empty.txt").write_bytes(b"")

@@ -9,7 +9,9 @@ from aligner.records import Block, Document, FileDigest
 def test_join_translated() -> None:
     ja = Document("a.ja.txt", "a.ja.txt", (Block(0, "猫。", 0, 2, "ja", 1.0), Block(1, "犬。", 4, 6, "ja", 1.0)),
                   encoding="cp932", replaced=1, files=(FileDigest("a.ja.txt", 10, "x"),))  # fmt: skip
-    en = Document("a.en.txt", "a.en.txt", (Block(0, "A cat.", 0, 6, "en", 1.0),), files=(FileDigest("a.en.txt", 6, "y"),))
+    en = Document(
+        "a.en.txt", "a.en.txt", (Block(0, "A cat.", 0, 6, "en", 1.0),), files=(FileDigest("a.en.txt", 6, "y"),)
+    )
     doc = join_translated("a.{ja,en}.txt", ja, en)
     assert (doc.id, doc.source, doc.encoding, doc.replaced) == (
         "a.{ja,en}.txt", "a.ja.txt + a.en.txt", "ja: cp932, en: utf-8", 1,

@@ -148,7 +148,10 @@ def find_inputs(inputs: Sequence[str | Path], options: ReadOptions = ReadOptions
         else:
             missing.append(ReadFailure(str(given), str(given), "no such file or folder; check the path"))
     counts = Counter(rel for _, rel, _ in listed)
-    named = [(p, f"{folder.as_posix().rstrip('/')}/{rel}" if folder and counts[rel] > 1 else rel) for p, rel, folder in listed]  # noqa: E501
+    named = [
+        (p, f"{folder.as_posix().rstrip('/')}/{rel}" if folder and counts[rel] > 1 else rel)
+        for p, rel, folder in listed
+    ]  # noqa: E501
     return Inputs(tuple(_unique(_pair_up(named, options))), tuple(missing), tuple(skipped))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
-from aligner.read.text import line_spans, decode_replacing, make_blocks, read_source, split_paragraphs
+from aligner.read.text import decode_replacing, line_spans, make_blocks, read_source, split_paragraphs
 from aligner.records import Document, FileDigest
 
 
@@ -110,4 +110,3 @@ def _line_document(
         return Document(doc_id, "", ja_blocks + en_blocks, en_start=len(ja_blocks))
     wanted = f"a string {fields.text!r}, or strings {fields.ja!r} and {fields.en!r}"
     return BadLine(doc_id, f"line {number}: no {wanted} (name other keys with --jsonl-fields)")
-

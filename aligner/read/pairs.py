@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 import sys
-from contextlib import nullcontext
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO

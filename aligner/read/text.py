@@ -21,7 +21,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _JAPANESE_LEGACY = ("cp932", "euc_jp")  # cp932 first: it wins ties, being the commoner
-_TRIED = "utf-8, a UTF-8/16/32 byte order mark, iso2022_jp, cp932, euc_jp, utf-8 with a few stray bytes and charset-normalizer"
+_TRIED = (
+    "utf-8, a UTF-8/16/32 byte order mark, iso2022_jp, cp932, euc_jp, utf-8 with a few stray bytes "
+    "and charset-normalizer"
+)
 
 # Decoding "cleanly" also means no binary debris: Python's cp932 maps stray bytes such as
 # 0x80 and 0xFD-0xFF to C1 controls and private-use characters instead of failing.
@@ -346,9 +349,7 @@ def read_text(path: Path, doc_id: str, paragraphs: str = "auto") -> Document:
     text, encoding, replaced = decode_replacing(data, str(path))
     del data  # a 100 MB input should not be held twice
     blocks = make_blocks(text, split_paragraphs(text, paragraphs))
-    return Document(
-        id=doc_id, source=str(path), blocks=blocks, encoding=encoding, replaced=replaced, files=(digest,)
-    )
+    return Document(id=doc_id, source=str(path), blocks=blocks, encoding=encoding, replaced=replaced, files=(digest,))
 
 
 def _block(index: int, text: str, start: int, end: int) -> Block:
