@@ -348,20 +348,20 @@ def _nothing_to_align(
         return "the document is empty" if not doc.parallel else "both files are empty"
     sided = {b.index for b in ja_all + en_all}
     others = [b for b in doc.blocks if b.index not in sided]
-    also = f" (and {len(others)} blocks {describe_blocks(others)})" if others else ""
+    also = f", with {len(others)} other blocks ({describe_blocks(others)})" if others else " only"
     if not ja_all and not en_all:
         return f"no Japanese and no English blocks: the text is {describe_blocks(others)}"
     if not ja_all:
         return (
             "no Japanese blocks in the JA file"
             if doc.parallel
-            else f"no Japanese blocks: the document is English only{also}"
+            else f"no Japanese blocks: the document is English{also}"
         )
     if not en_all:
         return (
             "no English blocks in the EN file"
             if doc.parallel
-            else f"no English blocks: the document is Japanese only{also}"
+            else f"no English blocks: the document is Japanese{also}"
         )
     for side, name in ((ja, "Japanese"), (en, "English")):
         if not side:
