@@ -359,9 +359,7 @@ def _nothing_to_align(
         )
     if not en_all:
         return (
-            "no English blocks in the EN file"
-            if doc.parallel
-            else f"no English blocks: the document is Japanese{also}"
+            "no English blocks in the EN file" if doc.parallel else f"no English blocks: the document is Japanese{also}"
         )
     for side, name in ((ja, "Japanese"), (en, "English")):
         if not side:

@@ -127,7 +127,10 @@ def test_build_is_deterministic(embedder):
 @pytest.mark.parametrize(
     "content, note",
     [
-        ("北京是中国的首都。\n\nBeijing is the capital of China.", "the document is English, with 1 other blocks (Chinese)"),
+        (
+            "北京是中国的首都。\n\nBeijing is the capital of China.",
+            "the document is English, with 1 other blocks (Chinese)",
+        ),
         ("북한의 인터넷\n\n기본적으로 사용할 수 없습니다.", "no Japanese and no English blocks: the text is Korean"),
         ("北京是中国的首都。\n\n这是一个文件。", "no Japanese and no English blocks: the text is Chinese"),
         ("Привет, мир.\n\nКак дела?", "no Japanese and no English blocks: the text is in another alphabet"),
