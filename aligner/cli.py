@@ -170,6 +170,8 @@ def build_cli(
     from aligner.progress import progress_mode
     from aligner.read import ReadOptions, parse_jsonl_fields
 
+    # quiet: the inputs skipped are in report.json and counted on the closing line
+    logging.getLogger("aligner").setLevel(logging.ERROR if quiet else logging.NOTSET)
     try:
         read = ReadOptions(input_format, paragraphs, tuple(glob), parse_jsonl_fields(jsonl_fields))
         filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)

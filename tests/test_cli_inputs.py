@@ -117,8 +117,9 @@ def test_an_empty_folder_exits_2(tmp_path: Path, fake):
 
 
 def test_quiet_prints_only_the_closing_line(tmp_path: Path, fake):
-    result = _build(_good(tmp_path / "a.txt"), "-o", tmp_path / "out", "--quiet")
-    assert result.exit_code == 0 and len(result.stderr.splitlines()) == 1
+    (tmp_path / "bad.txt").write_bytes(bytes(range(256)) * 8)
+    result = _build(_good(tmp_path / "a.txt"), tmp_path / "bad.txt", "-o", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0 and len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"wrote {tmp_path / 'out'}: 2 paragraph pairs")
 
 
