@@ -50,6 +50,7 @@ class DocReport:
     note: str = ""
     error: str = ""
     format: str = ""
+    line_ends: str = ""
     replaced_bytes: int = 0
     too_long_blocks: int = 0
 
@@ -171,6 +172,7 @@ def align_document(
         en_blocks=len(en_all),
         other_blocks=len(doc.blocks) - len(ja_all) - len(en_all),
         format=doc.format,
+        line_ends=doc.line_ends,
         replaced_bytes=doc.replaced,
         too_long_blocks=len(long_ids),
     )

@@ -40,13 +40,15 @@ class Document:
     `format` is the reader that made it (text, html, jsonl); `en_start` is set for two
     monolingual documents that translate each other: blocks before it come from the JA one,
     blocks from it on from the EN one (None for an interleaved document); `replaced` counts
-    the stray bytes decoded as U+FFFD; `files` are the input files it was read from, as read.
+    the stray bytes decoded as U+FFFD; `line_ends` are those of the source ("lf", "crlf",
+    "cr", "mixed", ""); `files` are the input files it was read from, as read.
     """
 
     id: str
     source: str
     blocks: tuple[Block, ...]
     encoding: str = "utf-8"
+    line_ends: str = ""
     format: str = "text"
     en_start: int | None = None
     replaced: int = 0

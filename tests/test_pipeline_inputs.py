@@ -156,6 +156,7 @@ def test_every_encoding_gives_the_gold_paragraph_pairs(tmp_path: Path, cached, g
         name, report.encoding
     )
     assert report.replaced_bytes == 0
+    assert report.line_ends == {"CRLF": "crlf", "CR": "cr"}.get(name, "lf")
 
 
 def test_translated_files_cut_from_the_post_give_the_gold_pairs(tmp_path: Path, cached, gold):

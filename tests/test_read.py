@@ -372,8 +372,18 @@ def test_auto_is_blank_or_lines(text: str) -> None:
 
 def test_stray_bytes_are_replaced_and_counted() -> None:
     data = "猫が好きです。\n".encode() * 20 + b"I like cats\xff\xfe.\n"
-    text, encoding, replaced = decode_replacing(data, "x.txt")
-    assert (encoding, replaced) == ("utf-8", 2) and text.endswith("I like cats\ufffd\ufffd.\n")
+    decoded = decode_replacing(data, "x.txt")
+    assert (decoded.encoding, decoded.replaced) == ("utf-8", 2)
+    assert decoded.text.endswith("I like cats\ufffd\ufffd.\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "ends"),
+    [(b"a\nb\n", "lf"), (b"a\r\nb\r\n", "crlf"), (b"a\rb", "cr"), (b"a\r\nb\nc", "mixed"), (b"one", "")],
+)
+def test_line_ends_are_recorded(data: bytes, ends: str) -> None:
+    assert decode_replacing(data, "x.txt").line_ends == ends
+    assert decode_replacing(codecs.BOM_UTF16_LE + data.decode().encode("utf-16-le"), "x.txt").line_ends == ends
 
 
 def test_too_many_stray_bytes_name_line_and_offset() -> None:

@@ -131,10 +131,11 @@ def read_html(path: Path, doc_id: str) -> Document:
         InputError: the file cannot be read or decoded (the message names it).
     """
     data, digest = read_source(path)
-    text, encoding, replaced = decode_replacing(data, str(path))
+    decoded = decode_replacing(data, str(path))
     del data  # a 100 MB page should not be held three times over
-    tree = _parse(text)
-    del text
+    tree = _parse(decoded.text)
+    encoding, line_ends, replaced = decoded.encoding, decoded.line_ends, decoded.replaced
+    del decoded
     paragraphs = _paragraphs(tree)
     del tree
     return Document(
@@ -142,6 +143,7 @@ def read_html(path: Path, doc_id: str) -> Document:
         source=str(path),
         blocks=joined_blocks(paragraphs),
         encoding=encoding,
+        line_ends=line_ends,
         format="html",
         replaced=replaced,
         files=(digest,),

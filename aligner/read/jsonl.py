@@ -67,8 +67,9 @@ def read_jsonl(
         InputError: the file cannot be read or decoded (raised when the iterator starts).
     """
     data, digest = read_source(path)
-    text, encoding, replaced = decode_replacing(data, str(path))
+    decoded = decode_replacing(data, str(path))
     del data
+    text = decoded.text
     used: set[str] = set()
     for number, (start, end) in enumerate(line_spans(text), 1):
         line = text[start:end]
@@ -80,8 +81,8 @@ def read_jsonl(
             continue
         used.add(doc.id)
         yield Document(
-            id=doc.id, source=str(path), blocks=doc.blocks, encoding=encoding, format="jsonl",
-            en_start=doc.en_start, replaced=replaced, files=(digest,),
+            id=doc.id, source=str(path), blocks=doc.blocks, encoding=decoded.encoding, format="jsonl",
+            line_ends=decoded.line_ends, en_start=doc.en_start, replaced=decoded.replaced, files=(digest,),
         )  # fmt: skip
 
 

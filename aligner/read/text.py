@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
@@ -131,11 +132,30 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         InputError: nothing decodes the data cleanly; the message names `source`, what was
             tried, and the line and byte offset of the first byte that is not UTF-8.
     """
-    text, encoding, _ = decode_replacing(data, source, max_replaced=0)
-    return text, encoding
+    decoded = decode_replacing(data, source, max_replaced=0)
+    return decoded.text, decoded.encoding
 
 
-def decode_replacing(data: bytes, source: str, max_replaced: int | None = None) -> tuple[str, str, int]:
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded bytes: `text` with LF line ends and no byte order mark, the Python codec name
+    of its `encoding`, how many stray bytes were `replaced` by U+FFFD, and the `line_ends`
+    the bytes had: "lf", "crlf", "cr", "mixed", or "" for none."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+    line_ends: str = ""
+
+
+def line_ends(text: str) -> str:
+    """The line ends of a text before they are made LF: "lf", "crlf", "cr", "mixed" or ""."""
+    crlf = text.count("\r\n")
+    kinds = [k for k, n in (("lf", text.count("\n") - crlf), ("crlf", crlf), ("cr", text.count("\r") - crlf)) if n]
+    return kinds[0] if len(kinds) == 1 else "mixed" if kinds else ""
+
+
+def decode_replacing(data: bytes, source: str, max_replaced: int | None = None) -> Decoded:
     """Decode the bytes of a text file whose encoding is not known.
 
     Tries, in order: a byte order mark (UTF-8, UTF-16, UTF-32), ISO-2022-JP when its escape
@@ -151,10 +171,10 @@ def decode_replacing(data: bytes, source: str, max_replaced: int | None = None) 
             for the default, 10 or one byte in a thousand, whichever is more.
 
     Returns:
-        (text, encoding, replaced): the text with "\\r\\n" and "\\r" turned into "\\n" and no
-        byte order mark; the Python codec name that decoded it ("utf-8", "utf-8-sig",
-        "utf-16-le", "cp932", "euc_jp", ...); how many stray bytes became U+FFFD. Empty
-        data gives ("", "utf-8", 0).
+        Decoded: the text with "\\r\\n" and "\\r" turned into "\\n" and no byte order mark;
+        the Python codec name that decoded it ("utf-8", "utf-8-sig", "utf-16-le", "cp932",
+        "euc_jp", ...); how many stray bytes became U+FFFD; the line ends found. Empty data
+        gives Decoded("", "utf-8", 0, "").
 
     Raises:
         InputError: nothing decodes the data; the message names `source`, what was tried
@@ -178,9 +198,10 @@ def decode_replacing(data: bytes, source: str, max_replaced: int | None = None) 
         )
     text, encoding = found
     text = text.removeprefix("\ufeff")
+    ends = line_ends(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, encoding, replaced
+    return Decoded(text, encoding, replaced, ends)
 
 
 def _utf8_replacing(data: bytes, most: int) -> tuple[tuple[str, str] | None, int]:
@@ -338,18 +359,26 @@ def read_text(path: Path, doc_id: str, paragraphs: str = "auto") -> Document:
 
     Returns:
         A Document with one Block per paragraph (index, text, start/end offsets in the
-        decoded text, lang and confidence from detect_language), the encoding found, the
-        number of stray bytes replaced and the file's digest. An empty or all-blank file
+        decoded text, lang and confidence from detect_language), the encoding and line
+        ends found, the number of stray bytes replaced and the file's digest. An empty or all-blank file
         gives a Document with no blocks.
 
     Raises:
         InputError: the file cannot be read or decoded (the message names it).
     """
     data, digest = read_source(path)
-    text, encoding, replaced = decode_replacing(data, str(path))
+    decoded = decode_replacing(data, str(path))
     del data  # a 100 MB input should not be held twice
-    blocks = make_blocks(text, split_paragraphs(text, paragraphs))
-    return Document(id=doc_id, source=str(path), blocks=blocks, encoding=encoding, replaced=replaced, files=(digest,))
+    blocks = make_blocks(decoded.text, split_paragraphs(decoded.text, paragraphs))
+    return Document(
+        id=doc_id,
+        source=str(path),
+        blocks=blocks,
+        encoding=decoded.encoding,
+        line_ends=decoded.line_ends,
+        replaced=decoded.replaced,
+        files=(digest,),
+    )
 
 
 def _block(index: int, text: str, start: int, end: int) -> Block:
