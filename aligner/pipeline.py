@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from aligner.embed import Embedder, get_embedder
 from aligner.filters import too_long
 from aligner.language import JOINER, count_scripts
 from aligner.progress import track
-from aligner.read import ReadFailure, Skipped, find_inputs, read_inputs
+from aligner.read import ReadFailure, Skipped, find_inputs, read_listed
 from aligner.read.text import LANGUAGE_SAMPLE
 from aligner.records import Block, Document, Features, FileDigest, Pair, Span
 from aligner.score import (
@@ -128,10 +128,9 @@ def build(
     reports: list[DocReport] = []
     files: dict[str, FileDigest] = {}
     seen: set = set()  # duplicate keys of the sentence pairs kept so far
-    items: Iterable[Document | ReadFailure] = read_inputs(listed.found, config.read)
     # a JSONL file holds any number of documents: the total is known only without one
     total = None if any(i.format == "jsonl" for i in listed.found) else len(listed.found) + len(listed.missing)
-    for item in track(_chain(listed.missing, items), progress, "documents", total=total):
+    for item in track(read_listed(listed, config.read), progress, "documents", total=total):
         files.update((f.path, f) for f in item.files)
         if isinstance(item, ReadFailure):
             log.warning("%s: skipped: %s", item.source, item.reason)
@@ -142,11 +141,6 @@ def build(
         pairs.extend(doc_pairs)
         reports.append(report)
     return Corpus(tuple(pairs), tuple(reports), listed.skipped, tuple(files.values()))
-
-
-def _chain(first: Sequence[ReadFailure], rest: Iterable[Document | ReadFailure]) -> Iterator[Document | ReadFailure]:
-    yield from first
-    yield from rest
 
 
 def align_document(

@@ -41,6 +41,7 @@ __all__ = [
     "parse_jsonl_fields",
     "read_documents",
     "read_inputs",
+    "read_listed",
     "read_lines",
     "read_pairs",
     "read_text",
@@ -248,19 +249,19 @@ def _failure(item: Input, err: InputError) -> ReadFailure:
     return ReadFailure(doc=item.doc, source=" + ".join(map(str, item.paths)), reason=reason)
 
 
+def read_listed(listed: Inputs, options: ReadOptions = ReadOptions()) -> Iterator[Document | ReadFailure]:
+    """The documents of inputs found (`find_inputs`): a ReadFailure for each path that does
+    not exist, first, then `read_inputs` of the rest. Files skipped are not given here."""
+    yield from listed.missing
+    yield from read_inputs(listed.found, options)
+
+
 def read_documents(
     inputs: Sequence[str | Path], options: ReadOptions = ReadOptions()
 ) -> Iterator[Document | ReadFailure]:
-    """Find and read every input (`find_inputs`, then `read_inputs`); a path that does not
-    exist is a ReadFailure, first. Files skipped as of other types are not reported here.
+    """Find and read every input: `read_listed` of `find_inputs` (listed when this is called).
 
     Returns:
         An iterator of Document or ReadFailure.
     """
-    listed = find_inputs(inputs, options)
-    return _chain(listed.missing, read_inputs(listed.found, options))
-
-
-def _chain(first: Sequence[ReadFailure], rest: Iterator[Document | ReadFailure]) -> Iterator[Document | ReadFailure]:
-    yield from first
-    yield from rest
+    return read_listed(find_inputs(inputs, options), options)
