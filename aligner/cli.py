@@ -72,7 +72,9 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help: rich cuts long defaults and help text to the terminal
     pretty_exceptions_enable=False,
-    help="Build Japanese/English parallel corpora.",
+    help="Build Japanese/English parallel corpora.\n\n"
+    "Exit codes: 0 when at least one input was processed (bad inputs are counted on stderr and listed in the "
+    "report); 2 when none could be, or the arguments are wrong; 1 with --strict when any input was bad.",
 )
 
 _state = {"debug": False}
@@ -98,12 +100,7 @@ def main(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """Build Japanese/English parallel corpora.
-
-    Exit codes: 0 when at least one input was processed (bad inputs are counted on stderr
-    and listed in the report); 2 when none could be, or the arguments are wrong; 1 with
-    --strict when any input was bad.
-    """
+    """Build Japanese/English parallel corpora (the app's help, with the exit codes, is on `app`)."""
     _state["debug"] = debug
     logging.basicConfig(level=logging.WARNING, format="aligner: %(message)s")
 
@@ -127,7 +124,7 @@ def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
     return None if no_cache else (cache or default_cache_path())
 
 
-@app.command("build")
+@app.command("build", short_help="Align bilingual documents into a corpus folder.")
 def build_cli(
     inputs: list[Path] = typer.Argument(
         ..., metavar="INPUT", help="Files or folders (walked for .txt, .md, .html, .htm, .jsonl)."
@@ -209,7 +206,7 @@ def build_cli(
     )
 
 
-@app.command("align")
+@app.command("align", short_help="Align two documents that translate each other.")
 def align_cli(
     ja_file: Path = typer.Argument(..., metavar="JA_FILE", help="Japanese side: one segment per line."),
     en_file: Path = typer.Argument(..., metavar="EN_FILE", help="English side: one segment per line."),
@@ -267,7 +264,7 @@ def _segments(path: Path, lang: str, split: bool) -> list[str]:
     return [s.text for start, end in split_blocks(text) for s in split_sentences(text[start:end], lang)]
 
 
-@app.command("eval")
+@app.command("eval", short_help="Precision/recall/F1 of beads against gold.")
 def eval_cli(
     files: list[Path] = typer.Argument(
         ..., metavar="GOLD PRED", help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."
@@ -317,7 +314,7 @@ class _Incomplete(Exception):
     """Raised inside an atomic write to leave its file unwritten."""
 
 
-@app.command("score")
+@app.command("score", short_help="Score and filter pairs made anywhere.")
 def score_cli(
     input_file: str = typer.Argument(
         ..., metavar="INPUT", help="JSON Lines with 'ja' and 'en' (other fields kept), or TSV; '-' reads stdin."

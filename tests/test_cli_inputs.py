@@ -38,15 +38,18 @@ def test_version():
     assert result.exit_code == 0 and result.stdout == f"aligner {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["build", "align", "score", "eval"])
-def test_help_has_no_type_tags_and_whole_defaults(command: str):
-    result = runner.invoke(app, [command, "--help"])
+@pytest.mark.parametrize("command", ["build", "align", "score", "eval", None])
+def test_help_has_no_type_tags_and_whole_defaults(command: str | None):
+    result = runner.invoke(app, [command, "--help"] if command else ["--help"])
     assert result.exit_code == 0
     for tag in ("<bool>", "<path>", "<float>", "<int>", "<str>", "<list", "…"):
         assert tag not in result.stdout, (tag, result.stdout)
     if command == "build":
         assert "~/.cache/aligner/embeddings.sqlite" in result.stdout
         assert "[default: 0.85]" in result.stdout and "[default: 2000]" in result.stdout
+    if command is None:
+        assert "Exit codes: 0 when at least one input was processed" in result.stdout
+        assert not [line for line in result.stdout.splitlines() if line.endswith("...") and "Usage" not in line]
 
 
 @pytest.mark.parametrize(
