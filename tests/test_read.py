@@ -303,6 +303,15 @@ def test_find_inputs_pairs_translated_files(tmp_path: Path) -> None:
     assert listed.found[2].paths == (tmp_path / "s" / "a.ja.txt", tmp_path / "s" / "a.en.txt")
 
 
+def test_find_inputs_pairs_files_within_their_folder(tmp_path: Path) -> None:
+    # x.ja.txt is in both folders, x.en.txt only in A: A's pair is still a pair
+    _tree(tmp_path, {"A/x.ja.txt": b"1", "A/x.en.txt": b"2", "B/x.ja.txt": b"3", "B/x.en.html": b"4"})
+    listed = find_inputs([tmp_path / "A", tmp_path / "B"])
+    assert [(i.doc, len(i.paths)) for i in listed.found] == [
+        ("x.{ja,en}.txt", 2), ("x.en.html", 1), ("x.ja.txt", 1),
+    ]  # fmt: skip
+
+
 def test_find_inputs_glob_chooses_files(tmp_path: Path) -> None:
     _tree(tmp_path, {"a.txt": b"1", "b.csv": b"2", "sub/c.csv": b"3"})
     listed = find_inputs([tmp_path], ReadOptions(glob=("*.csv",)))

@@ -135,25 +135,34 @@ def find_inputs(inputs: Sequence[str | Path], options: ReadOptions = ReadOptions
     Returns:
         Inputs: found, missing (a path that does not exist) and skipped.
     """
-    listed: list[tuple[Path, str, Path | None]] = []  # (path, id inside its folder, folder)
+    # Files are paired within the folder they are in (files given by name among themselves,
+    # placed where the first of them was given); ids are made unique across the groups.
+    groups: list[tuple[Path | None, list[tuple[Path, str]]]] = []  # (folder given or None, files)
+    direct: list[tuple[Path, str]] = []
     missing: list[ReadFailure] = []
     skipped: list[Skipped] = []
     for given in inputs:
         path = Path(given)
         if path.is_dir():
             files, left = _walk(path, options)
-            listed.extend((p, rel, path) for p, rel in files)
+            groups.append((path, files))
             skipped.extend(left)
         elif path.exists():
-            listed.append((path, path.as_posix(), None))
+            if not direct:
+                groups.append((None, direct))
+            direct.append((path, path.as_posix()))
         else:
             missing.append(ReadFailure(str(given), str(given), "no such file or folder; check the path"))
-    counts = Counter(rel for _, rel, _ in listed)
-    named = [
-        (p, f"{folder.as_posix().rstrip('/')}/{rel}" if folder and counts[rel] > 1 else rel)
-        for p, rel, folder in listed
-    ]  # noqa: E501
-    return Inputs(tuple(_unique(_pair_up(named, options))), tuple(missing), tuple(skipped))
+    paired = [(folder, _pair_up(files, options)) for folder, files in groups]
+    counts = Counter(item.doc for _, items in paired for item in items)
+    found = [
+        Input(f"{folder.as_posix().rstrip('/')}/{item.doc}", item.paths, item.format)
+        if folder is not None and counts[item.doc] > 1
+        else item
+        for folder, items in paired
+        for item in items
+    ]
+    return Inputs(tuple(_unique(found)), tuple(missing), tuple(skipped))
 
 
 def _walk(folder: Path, options: ReadOptions) -> tuple[list[tuple[Path, str]], list[Skipped]]:
