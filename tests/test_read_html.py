@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from aligner.read.html import html_paragraphs, read_html
+from aligner.read.html import _SPACES, html_paragraphs, read_html
 
 
 @pytest.mark.parametrize(
@@ -69,3 +72,12 @@ def test_long_text_is_folded_as_short_text_is(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(reader, "_FOLD_CHUNK", 7)  # many chunks, boundaries inside runs
     assert reader._fold(text) == reader._SPACES.sub(" ", text)
     assert reader._fold("no runs here") == "no runs here"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aあ &<>\"'\n\t\u3000;#"), max_size=12), max_size=6))
+def test_paragraphs_come_back_as_written(texts: list[str]) -> None:
+    """Any text, escaped into <p> elements, comes back with its HTML white space folded and
+    stripped at its ends as plain-text paragraphs are (U+3000 too), nothing else."""
+    page = "<nav>menu</nav>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "<script>x < y</script>"
+    expected = [_SPACES.sub(" ", t).strip() for t in texts]
+    assert html_paragraphs(page) == [t for t in expected if t]
