@@ -13,6 +13,7 @@ from aligner.embed import Embedder, get_embedder
 from aligner.errors import AlignerError, BackendError, InputError
 from aligner.export import pairs_frame, write_corpus
 from aligner.pipeline import Corpus, DocReport, align_document, build
+from aligner.read import ReadOptions
 from aligner.records import Bead, Block, Document, Features, Pair, Span
 
 try:
@@ -35,6 +36,7 @@ __all__ = [
     "InputError",
     "LengthModel",
     "Pair",
+    "ReadOptions",
     "Span",
     "__version__",
     "align",

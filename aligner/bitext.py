@@ -16,6 +16,7 @@ from aligner.align import align
 from aligner.config import SENTENCE_COST
 from aligner.cost import BeadCoster, CostParams, LengthModel, char_length
 from aligner.embed import Embedder
+from aligner.filters import too_long
 from aligner.records import Bead
 
 BITEXT_BEADS: tuple[tuple[int, int], ...] = (
@@ -31,17 +32,24 @@ def align_texts(
     params: CostParams = SENTENCE_COST,
     length_model: LengthModel = LengthModel(),
     bead_types: Sequence[tuple[int, int]] = BITEXT_BEADS,
+    max_chars: int | None = None,
 ) -> list[Bead]:
     """Align two lists of segments (one sentence or line each) that translate each other.
 
-    Each non-blank segment is encoded once, in one call; blank segments are left out of the
-    search and come back as null beads, so indices still count every line.
+    Each non-blank segment is encoded once, in one call; blank segments, and segments
+    longer than `max_chars` characters (`filters.too_long`) when it is given, are never
+    encoded: they are left out of the search and come back as null beads, so indices still
+    count every line.
 
     Returns:
         Beads in Vecalign's sense over the indices of `ja` and `en`.
     """
-    ja_keep = [k for k, t in enumerate(ja) if t.strip()]
-    en_keep = [k for k, t in enumerate(en) if t.strip()]
+
+    def kept(text: str) -> bool:
+        return bool(text) and not text.isspace() and (max_chars is None or not too_long(text, max_chars))
+
+    ja_keep = [k for k, t in enumerate(ja) if kept(t)]
+    en_keep = [k for k, t in enumerate(en) if kept(t)]
     vecs = embedder.encode([ja[k] for k in ja_keep] + [en[k] for k in en_keep])
     beads = align_bitext(
         vecs[: len(ja_keep)],

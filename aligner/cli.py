@@ -9,31 +9,61 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from aligner.config import BuildConfig
 from aligner.errors import AlignerError, InputError
 from aligner.filters import FilterConfig
 
+# Typer prints a type tag (<path>, <float>, <list[Path]>) after every name in help; the
+# metavars below say what each option takes, so the tags only add noise.
+typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+typer.core.TyperOption.display_type_rich = lambda self, ctx: self.metavar or (self.name or "").upper()  # type: ignore[method-assign]  # noqa: E501
+
 # Options shared by several commands, declared once and named like the settings they fill.
-Model = Annotated[str, typer.Option("--model", help="Embedder: 'use' (multilingual USE v3) or 'st:NAME_OR_PATH'.")]
+Model = Annotated[
+    str, typer.Option("--model", metavar="NAME", help="Embedder: 'use' (multilingual USE v3) or 'st:NAME_OR_PATH'.")
+]
 Cache = Annotated[
-    Path | None, typer.Option("--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite).")
+    Path | None,
+    typer.Option("--cache", metavar="FILE", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
-MinScore = Annotated[float, typer.Option("--min-score", help="Reject pairs whose calibrated score is below this.")]
+MinScore = Annotated[
+    float, typer.Option("--min-score", metavar="0-1", help="Reject pairs whose calibrated score is below this.")
+]
 MinAlignmentScore = Annotated[
     float,
     typer.Option(
         "--min-alignment-score",
+        metavar="0-1",
         help="Keep a paragraph pair whose alignment score reaches this (0.5: the aligner's break-even).",
     ),
 ]
-MinChars = Annotated[int, typer.Option("--min-chars", help="Fewest characters (no spaces) a side may have.")]
-MaxChars = Annotated[int, typer.Option("--max-chars", help="Most characters (no spaces) a side may have.")]
-MaxLengthZ = Annotated[float, typer.Option("--max-length-z", help="Largest |z| of the JA/EN length ratio.")]
-MinLang = Annotated[float, typer.Option("--min-lang", help="Least language confidence of each side.")]
-MaxOverlap = Annotated[float, typer.Option("--max-overlap", help="Reject sides at least this alike as text.")]
+MinChars = Annotated[
+    int, typer.Option("--min-chars", metavar="N", help="Fewest characters (no spaces) a side may have.")
+]
+MaxChars = Annotated[
+    int,
+    typer.Option(
+        "--max-chars",
+        metavar="N",
+        help="Most characters (no spaces) a side, block or line may have; longer is too_long, never encoded.",
+    ),
+]
+MaxLengthZ = Annotated[
+    float, typer.Option("--max-length-z", metavar="Z", help="Largest |z| of the JA/EN length ratio.")
+]
+MinLang = Annotated[float, typer.Option("--min-lang", metavar="0-1", help="Least language confidence of each side.")]
+MaxOverlap = Annotated[
+    float, typer.Option("--max-overlap", metavar="0-1", help="Reject sides at least this alike as text.")
+]
 Dedup = Annotated[bool, typer.Option("--dedup/--no-dedup", help="Reject exact and near duplicates.")]
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 1, leaving no output that looks complete, when any input is bad."),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no per-input lines on stderr.")]
 
 Formats = Annotated[
     str,
@@ -51,23 +81,50 @@ ShardRows = Annotated[int | None, typer.Option("--shard-rows", help="Parquet fil
 
 _FILTERS = FilterConfig()  # the defaults the options show
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build Japanese/English parallel corpora.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: rich cuts long defaults and help text to the terminal
+    pretty_exceptions_enable=False,
+    help="Build Japanese/English parallel corpora.\n\n"
+    "Exit codes: 0 when at least one input was processed (bad inputs are counted on stderr and listed in the "
+    "report); 2 when none could be, or the arguments are wrong; 1 with --strict when any input was bad.",
+)
 
 _state = {"debug": False}
 
+EXIT_BAD_INPUT = 1
+"""Exit code of a run with --strict that met a bad input."""
+EXIT_FAILED = 2
+"""Exit code of a run that processed no input, or was given wrong arguments."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        from aligner import __version__
+
+        typer.echo(f"aligner {__version__}")
+        raise typer.Exit()
+
 
 @app.callback()
-def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors.")) -> None:
-    """Build Japanese/English parallel corpora."""
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Build Japanese/English parallel corpora (the app's help, with the exit codes, is on `app`)."""
     _state["debug"] = debug
     logging.basicConfig(level=logging.WARNING, format="aligner: %(message)s")
 
 
 def _fail(e: AlignerError) -> None:
+    """One line on stderr and exit 2 (--debug: raise)."""
     if _state["debug"]:
         raise e
     typer.echo(f"aligner: error: {e}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(EXIT_FAILED)
 
 
 def _write_error(output: Path, e: OSError) -> InputError:
@@ -81,10 +138,27 @@ def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
     return None if no_cache else (cache or default_cache_path())
 
 
-@app.command("build")
+@app.command("build", short_help="Align bilingual documents into a corpus folder.")
 def build_cli(
-    inputs: list[Path] = typer.Argument(..., help="Files or folders (walked for *.txt)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Folder for the corpus files."),
+    inputs: list[Path] = typer.Argument(
+        ..., metavar="INPUT", help="Files or folders (walked for .txt, .md, .html, .htm, .jsonl)."
+    ),
+    output: Path = typer.Option(..., "-o", "--output", metavar="DIR", help="Folder for the corpus files."),
+    input_format: str = typer.Option(
+        "auto", "--input-format", metavar="FORMAT", help="auto (by suffix), text, html or jsonl."
+    ),
+    paragraphs: str = typer.Option(
+        "auto",
+        "--paragraphs",
+        metavar="MODE",
+        help="Plain-text paragraphs: blank (between blank lines), lines (one a line), auto (lines when no blank line).",
+    ),
+    glob: list[str] = typer.Option(
+        [], "--glob", metavar="PATTERN", help="Read only the files of a folder matching this (repeatable)."
+    ),
+    jsonl_fields: str = typer.Option(
+        "id=id,text=text,ja=ja,en=en", "--jsonl-fields", metavar="ROLE=KEY,...", help="Keys of JSONL documents."
+    ),
     model: Model = "use",
     min_score: MinScore = _FILTERS.min_score,
     min_alignment_score: MinAlignmentScore = BuildConfig().min_alignment_score,
@@ -100,38 +174,58 @@ def build_cli(
     level: Level = "sentence",
     kept_only: KeptOnly = True,
     shard_rows: ShardRows = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
 ) -> None:
     """Align the JA and EN paragraphs and sentences of bilingual documents into a corpus folder."""
     from aligner import __version__
     from aligner.embed import get_embedder
     from aligner.export import ExportConfig, parse_formats, write_corpus
     from aligner.pipeline import build
+    from aligner.progress import progress_mode
+    from aligner.read import ReadOptions, parse_jsonl_fields
 
-    filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
-    config = BuildConfig(model=model, filters=filters, min_alignment_score=min_alignment_score)
+    # quiet: the inputs skipped are in report.json and counted on the closing line
+    logging.getLogger("aligner").setLevel(logging.ERROR if quiet else logging.NOTSET)
     try:
+        read = ReadOptions(input_format, paragraphs, tuple(glob), parse_jsonl_fields(jsonl_fields))
+        filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
+        config = BuildConfig(model=model, filters=filters, min_alignment_score=min_alignment_score, read=read)
         export = ExportConfig(parse_formats(formats, always=("jsonl",)), level, kept_only, shard_rows)
         embedder = get_embedder(config.model, cache=_cache_option(no_cache, cache))
-        corpus = build(inputs, config, embedder=embedder, progress=sys.stderr.isatty())
-        report = write_corpus(corpus, output, config, embedder.name, __version__, export)
+        corpus = build(inputs, config, embedder=embedder, progress=progress_mode(quiet))
+        failed = corpus.processed == 0 or (strict and corpus.bad > 0)
+        report = write_corpus(corpus, output, config, embedder.name, __version__, export, complete=not failed)
     except AlignerError as e:
         _fail(e)
         return
     except OSError as e:
         _fail(_write_error(output, e))
         return
-    for doc in report["documents"]:
-        line = f"{doc['doc']}: {doc['paragraph_pairs']} paragraph pairs, {doc['sentence_pairs']} sentence pairs"
-        typer.echo(line + (f" ({doc['error'] or doc['note']})" if doc["note"] or doc["error"] else ""), err=True)
+    if not quiet:
+        for doc in report["documents"]:
+            line = f"{doc['doc']}: {doc['paragraph_pairs']} paragraph pairs, {doc['sentence_pairs']} sentence pairs"
+            if doc["replaced_bytes"]:
+                line += f", {doc['replaced_bytes']} stray bytes read as U+FFFD"
+            typer.echo(line + (f" ({doc['error'] or doc['note']})" if doc["note"] or doc["error"] else ""), err=True)
     t = report["totals"]
+    bad = f"; {t['bad']} bad inputs, listed in report.json" if t["bad"] else ""
+    skipped = f"; {t['skipped']} files of other types skipped" if t["skipped"] else ""
+    if corpus.processed == 0:
+        why = "no input given" if not corpus.reports else "no input could be read"
+        typer.echo(f"aligner: error: {why}{bad}{skipped}; see {output / 'report.json'}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    if strict and corpus.bad:
+        typer.echo(f"aligner: --strict: {t['bad']} bad inputs; only {output / 'report.json'} was written", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
     typer.echo(
         f"wrote {output}: {t['paragraph_pairs']} paragraph pairs, {t['sentence_pairs']} sentence pairs, "
-        f"{t['rejected']} rejected, from {t['documents']} documents",
+        f"{t['rejected']} rejected, from {t['documents']} documents{bad}{skipped}",
         err=True,
     )
 
 
-@app.command("export")
+@app.command("export", short_help="Write an existing build in other formats.")
 def export_cli(
     build_dir: Path = typer.Argument(..., help="A folder written by aligner build."),
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the files (may be BUILD_DIR itself)."),
@@ -156,41 +250,47 @@ def export_cli(
     typer.echo(f"wrote {output}: {rows}", err=True)
 
 
-@app.command("align")
+@app.command("align", short_help="Align two documents that translate each other.")
 def align_cli(
-    ja_file: Path = typer.Argument(..., help="Japanese side: one segment per line."),
-    en_file: Path = typer.Argument(..., help="English side: one segment per line."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of to standard output."),
+    ja_file: Path = typer.Argument(..., metavar="JA_FILE", help="Japanese side: one segment per line."),
+    en_file: Path = typer.Argument(..., metavar="EN_FILE", help="English side: one segment per line."),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", metavar="FILE", help="Write here instead of to standard output."
+    ),
     split: bool = typer.Option(False, "--split", help="Inputs are raw text: split paragraphs into sentences first."),
     fmt: str = typer.Option(
         "beads",
         "--format",
+        metavar="FORMAT",
         help="beads: Vecalign's [0]:[0]:0.1234 lines, every bead. jsonl: every bead with its text, cost and "
         "alignment_score (the bead's fit, not aligner score's calibrated score). tsv: ja<TAB>en<TAB>alignment_score, "
         "the pairs only (1-0 and 0-1 beads are left out).",
     ),
-    model: str = typer.Option("use", "--model", help="Embedder: 'use' or 'st:NAME_OR_PATH'."),
-    cache: Path | None = typer.Option(
-        None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."
-    ),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    max_chars: MaxChars = _FILTERS.max_chars,
+    model: Model = "use",
+    cache: Cache = None,
+    no_cache: NoCache = False,
+    quiet: Quiet = False,
 ) -> None:
     """Align two documents that translate each other into beads covering every segment once."""
     from aligner.bitext import align_texts
     from aligner.config import SENTENCE_COST
-    from aligner.embed import get_embedder
+    from aligner.embed import BatchedEmbedder, get_embedder
     from aligner.export import FORMATS, atomic_write, format_aligned
+    from aligner.filters import check_range
+    from aligner.progress import progress_mode
 
     try:
         if fmt not in FORMATS:
-            raise AlignerError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+            raise InputError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+        check_range("max_chars", max_chars, 1, None)
         ja, en = _segments(ja_file, "ja", split), _segments(en_file, "en", split)
         embedder = get_embedder(model, cache=_cache_option(no_cache, cache))
-        beads = align_texts(ja, en, embedder)
+        beads = align_texts(ja, en, BatchedEmbedder(embedder, progress_mode(quiet)), max_chars=max_chars)
     except AlignerError as e:
         _fail(e)
         return
-    text = format_aligned(beads, ja, en, fmt, SENTENCE_COST)
+    text = format_aligned(beads, ja, en, fmt, SENTENCE_COST, max_chars)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -215,10 +315,12 @@ def _segments(path: Path, lang: str, split: bool) -> list[str]:
     return [s.text for start, end in split_blocks(text) for s in split_sentences(text[start:end], lang)]
 
 
-@app.command("eval")
+@app.command("eval", short_help="Precision/recall/F1 of beads against gold.")
 def eval_cli(
-    files: list[Path] = typer.Argument(..., help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Also write the JSON here."),
+    files: list[Path] = typer.Argument(
+        ..., metavar="GOLD PRED", help="GOLD PRED [GOLD PRED ...]: bead files, in pairs."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Also write the JSON here."),
 ) -> None:
     """Strict and lax precision/recall/F1 of predicted beads against gold, as Vecalign's score.py."""
     import json
@@ -259,11 +361,21 @@ def _beads(path: Path):
         raise InputError(str(e)) from e
 
 
-@app.command("score")
+class _Incomplete(Exception):
+    """Raised inside an atomic write to leave its file unwritten."""
+
+
+@app.command("score", short_help="Score and filter pairs made anywhere.")
 def score_cli(
-    input_file: Path = typer.Argument(..., help="JSON Lines with 'ja' and 'en' (other fields kept), or TSV."),
-    output: Path = typer.Option(..., "-o", "--output", help="JSON Lines: every input line with its verdict."),
-    tsv: bool = typer.Option(False, "--tsv", help="Input is TSV: ja<TAB>en per line."),
+    input_file: str = typer.Argument(
+        ..., metavar="INPUT", help="JSON Lines with 'ja' and 'en' (other fields kept), or TSV; '-' reads stdin."
+    ),
+    output: Path = typer.Option(
+        ..., "-o", "--output", metavar="FILE", help="JSON Lines: every input line with its verdict."
+    ),
+    tsv: bool | None = typer.Option(
+        None, "--tsv/--jsonl", help="Read the input as TSV (ja<TAB>en) or JSON Lines [default: told by content]."
+    ),
     min_score: MinScore = _FILTERS.min_score,
     min_chars: MinChars = _FILTERS.min_chars,
     max_chars: MaxChars = _FILTERS.max_chars,
@@ -274,45 +386,72 @@ def score_cli(
     model: Model = "use",
     cache: Cache = None,
     no_cache: NoCache = False,
+    strict: Strict = False,
+    quiet: Quiet = False,
 ) -> None:
     """Score and filter pairs made anywhere: each line gets features, a calibrated score and a verdict."""
     from aligner.embed import get_embedder
     from aligner.export import atomic_write
-    from aligner.read import read_pairs
+    from aligner.progress import progress_mode, track
+    from aligner.read.pairs import open_pairs, pair_rows
     from aligner.score import score_pairs
 
-    config = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
+    counts: dict[str, int] = {}
+    bad = scored = 0
     try:
+        config = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
         embedder = get_embedder(model, cache=_cache_option(no_cache, cache))
-        counts: dict[str, int] = {}
+        src = open_pairs(input_file, tsv)
+        name = "standard input" if input_file == "-" else input_file
+        typer.echo(f"aligner: reading {name} as {'TSV' if src.format == 'tsv' else 'JSON Lines'} ({src.why})", err=True)
         seen: set = set()
         with atomic_write(output) as f:
-            for chunk in read_pairs(input_file, tsv=tsv):
+            chunks = pair_rows(src)
+            for chunk in track(chunks, progress_mode(quiet), "lines", unit="lines", size=len):
                 good = [k for k, row in enumerate(chunk) if row.error is None]
                 verdicts = score_pairs([(chunk[k].ja, chunk[k].en) for k in good], embedder, config, seen=seen)
                 by_row = dict(zip(good, verdicts))
+                scored += len(good)
+                bad += len(chunk) - len(good)
                 for k, row in enumerate(chunk):
-                    record = _score_record(row, by_row.get(k))
+                    record = _score_record(row, by_row.get(k), quiet)
                     counts[record["reason"] or "kept"] = counts.get(record["reason"] or "kept", 0) + 1
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if scored == 0 or (strict and bad):
+                raise _Incomplete
     except AlignerError as e:
         _fail(e)
         return
     except OSError as e:
         _fail(_write_error(output, e))
         return
+    except _Incomplete:
+        output.unlink(missing_ok=True)  # an earlier run's file would look like this run's
+        if scored == 0:
+            typer.echo(
+                f"aligner: error: no line of {input_file} could be scored ({bad} bad); {output} not written", err=True
+            )
+            raise typer.Exit(EXIT_FAILED) from None
+        typer.echo(f"aligner: --strict: {bad} bad lines; {output} not written", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if bad:
+        typer.echo(
+            f"aligner: {bad} bad lines (not JSON, a field missing or not UTF-8), passed through as not kept", err=True
+        )
     summary = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items(), key=lambda x: -x[1]))
     typer.echo(f"wrote {output}: {sum(counts.values())} lines: {summary}", err=True)
 
 
-def _score_record(row, verdict) -> dict:
-    """One output line: the input's fields (or its raw text) plus score, features, kept, reason."""
+def _score_record(row, verdict, quiet: bool = False) -> dict:
+    """One output line: the input's fields (or its raw text) plus score, features, kept, reason;
+    a line not scored is reported on stderr by number unless `quiet`."""
     import dataclasses
 
-    if row.error is None and verdict is not None and verdict.features is None:
+    if not quiet and row.error is None and verdict is not None and verdict.features is None:
         typer.echo(f"aligner: {row.source}:{row.line}: {verdict.reason}; passed through as not kept", err=True)
-    if row.error is not None:
+    if not quiet and row.error is not None:
         typer.echo(f"aligner: {row.source}:{row.line}: {row.error}; passed through as not kept", err=True)
+    if row.error is not None:
         base = dict(row.fields) if row.fields is not None else {"line": row.line, "raw": row.raw}
         return base | {"score": 0.0, "features": None, "kept": False, "reason": row.reason}
     return dict(row.fields) | {

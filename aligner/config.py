@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass
 
 from aligner.cost import CostParams, LengthModel
-from aligner.filters import FilterConfig
+from aligner.filters import FilterConfig, check_range
+from aligner.read import ReadOptions
 
 PARAGRAPH_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
 SENTENCE_BEADS: tuple[tuple[int, int], ...] = (
@@ -39,16 +40,21 @@ class BuildConfig:
         documents), cost per segment with a merge charge that grows with the square of the
         extra segments (see CostParams), and a dearer skip, since sentences of translated
         text are rarely left out.
+    read: how the inputs are read (see read.ReadOptions).
     """
 
     model: str = "use"
     filters: FilterConfig = FilterConfig()
     min_alignment_score: float = 0.5
+    read: ReadOptions = ReadOptions()
     paragraph: CostParams = CostParams()
     sentence: CostParams = SENTENCE_COST
     length_model: LengthModel = LengthModel()
     paragraph_beads: tuple[tuple[int, int], ...] = PARAGRAPH_BEADS
     sentence_beads: tuple[tuple[int, int], ...] = SENTENCE_BEADS
+
+    def __post_init__(self) -> None:
+        check_range("min_alignment_score", self.min_alignment_score, 0.0, 1.0)
 
     def as_dict(self) -> dict:
         """All settings as plain JSON-ready values."""

@@ -236,3 +236,28 @@ def get_embedder(
     else:
         raise BackendError(f"model must be a name or an Embedder, got {type(model).__name__}")
     return CachedEmbedder(inner, cache) if cache is not None else inner
+
+
+class BatchedEmbedder:
+    """An embedder that encodes in batches of `batch` texts, showing progress over them
+    (`progress.track` mode), so that a long encode shows how far it is. Rows are the inner
+    embedder's, batch by batch (a batch's rows do not depend on the other texts in it,
+    to float32 rounding)."""
+
+    def __init__(self, inner: Embedder, progress: str = "off", batch: int = 1000, desc: str = "encoding") -> None:
+        self.inner, self.progress, self.batch, self.desc = inner, progress, batch, desc
+        self.name = getattr(inner, "name", type(inner).__name__)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts -> the inner embedder's (n, d) float32 rows, encoded `batch` at a time."""
+        from aligner.progress import track
+
+        texts = list(texts)
+        if len(texts) <= self.batch:
+            return self.inner.encode(texts)
+        starts = range(0, len(texts), self.batch)
+        parts = [
+            self.inner.encode(texts[s : s + self.batch])
+            for s in track(starts, self.progress, self.desc, total=len(starts), unit="batches")
+        ]
+        return np.concatenate(parts).astype(np.float32, copy=False)

@@ -6,11 +6,13 @@ with its reason (rejected.jsonl) and counts them by reason (report.json).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aligner.cost import char_length
+from aligner.errors import InputError
 from aligner.language import count_scripts, normalize_text
 from aligner.records import Features
 
@@ -37,6 +39,25 @@ class FilterConfig:
     max_overlap: float = 0.6
     dedup: bool = True
 
+    def __post_init__(self) -> None:
+        for name in ("min_score", "min_lang", "max_overlap"):
+            check_range(name, getattr(self, name), 0.0, 1.0)
+        check_range("min_chars", self.min_chars, 0, None)
+        check_range("max_chars", self.max_chars, 1, None)
+        check_range("max_length_z", self.max_length_z, 0.0, None)
+
+
+def check_range(name: str, value: float, low: float, high: float | None) -> None:
+    """Refuse a setting outside [low, high] (high None: no upper bound), NaN and infinities
+    included, with a one-line message naming the option (`--min-score nan: ...`).
+
+    Raises:
+        InputError: the value is out of range.
+    """
+    if not math.isfinite(value) or value < low or (high is not None and value > high):
+        bound = f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
+        raise InputError(f"--{name.replace('_', '-')} {value}: must be a number {bound}")
+
 
 REASONS: tuple[str, ...] = (
     "empty_side", "too_long", "too_short", "boilerplate", "wrong_language", "identical",
@@ -45,14 +66,31 @@ REASONS: tuple[str, ...] = (
 """Every reason a rule can give, in the order the rules are tried."""
 
 
+_CHUNK = 1 << 16
+
+
+def too_long(text: str, limit: int) -> bool:
+    """True when `text` has more than `limit` characters not counting white space (as
+    `cost.char_length` counts them). Reads no more of a long text than it needs: a 100 MB
+    block is decided in its first few kilobytes, without a copy of it."""
+    if len(text) <= limit:
+        return False
+    count = 0
+    for start in range(0, len(text), _CHUNK):
+        count += char_length(text[start : start + _CHUNK])
+        if count > limit:
+            return True
+    return False
+
+
 def text_reason(ja: str, en: str, config: FilterConfig = FilterConfig()) -> str | None:
     """The first text-only rule a pair breaks, or None. These need no embedding, so a pair
     they reject (an empty or 1 MB side, a bare URL) is never encoded."""
-    if not ja.strip() or not en.strip():
+    if not ja or ja.isspace() or not en or en.isspace():  # no copy of a 100 MB side, as strip() makes
         return "empty_side"
-    ja_chars, en_chars = char_length(ja), char_length(en)
-    if max(ja_chars, en_chars) > config.max_chars:
+    if too_long(ja, config.max_chars) or too_long(en, config.max_chars):
         return "too_long"
+    ja_chars, en_chars = char_length(ja), char_length(en)
     if min(ja_chars, en_chars) < config.min_chars:
         return "too_short"
     if not count_scripts(ja) or not count_scripts(en):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,9 +14,12 @@ from aligner.align import align
 from aligner.config import BuildConfig
 from aligner.cost import BeadCoster, CostParams, char_length
 from aligner.embed import Embedder, get_embedder
-from aligner.language import JOINER
-from aligner.read import ReadFailure, read_documents
-from aligner.records import Block, Document, Features, Pair, Span
+from aligner.filters import too_long
+from aligner.language import JOINER, count_scripts
+from aligner.progress import track
+from aligner.read import ReadFailure, Skipped, find_inputs, read_listed
+from aligner.read.text import LANGUAGE_SAMPLE
+from aligner.records import Block, Document, Features, FileDigest, Pair, Span
 from aligner.score import (
     default_scorer,
     neighbour_similarity,
@@ -45,14 +49,36 @@ class DocReport:
     rejected: int
     note: str = ""
     error: str = ""
+    format: str = ""
+    line_ends: str = ""
+    replaced_bytes: int = 0
+    too_long_blocks: int = 0
+
+    @property
+    def bad(self) -> bool:
+        """True when the input gave no pair: it could not be read, or `note` says why not."""
+        return bool(self.error) or (self.paragraph_pairs == 0 and bool(self.note))
 
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
-    """Every pair considered (kept or rejected, in document order) and a report per input."""
+    """Every pair considered (kept or rejected, in document order), a report per input, the
+    files of folders skipped as of other types, and every input file as it was read."""
 
     pairs: tuple[Pair, ...]
     reports: tuple[DocReport, ...]
+    skipped: tuple[Skipped, ...] = ()
+    files: tuple[FileDigest, ...] = ()
+
+    @property
+    def processed(self) -> int:
+        """How many documents were read (whether or not they gave pairs)."""
+        return sum(not r.error for r in self.reports)
+
+    @property
+    def bad(self) -> int:
+        """How many inputs gave no pair: unreadable, or nothing to align (see DocReport.note)."""
+        return sum(r.bad for r in self.reports)
 
     @property
     def kept(self) -> list[Pair]:
@@ -80,45 +106,41 @@ def build(
     config: BuildConfig = BuildConfig(),
     embedder: Embedder | None = None,
     cache: Path | None = None,
-    progress: bool = False,
+    progress: str = "off",
 ) -> Corpus:
     """Read every input, align JA and EN paragraphs and their sentences, score and filter.
 
     Args:
-        inputs: files and folders (folders are walked for *.txt).
+        inputs: files and folders (see `read.find_inputs`; how they are read: `config.read`).
         config: every setting of the run.
         embedder: an embedder instance; by default built from `config.model` (with `cache`).
         cache: SQLite embedding cache for the default embedder; None for none.
-        progress: show a progress bar over documents on stderr.
+        progress: "bar", "lines" or "off": how progress over documents shows on stderr.
 
     Returns:
-        The corpus: all pairs considered (kept and rejected with reasons) and a report per input.
-
-    Raises:
-        InputError: an input path does not exist or a folder holds no text file.
+        The corpus: all pairs considered (kept and rejected with reasons), a report per
+        input (an unreadable one with its error; a path that does not exist is one), the
+        files skipped and the digest of every file read.
     """
-    docs: Iterable[Document | ReadFailure] = read_documents(inputs)
-    if progress:
-        from tqdm import tqdm
-
-        docs = tqdm(list(docs), desc="documents", unit="doc")
+    listed = find_inputs(inputs, config.read)
     model = embedder if embedder is not None else get_embedder(config.model, cache=cache)
     pairs: list[Pair] = []
     reports: list[DocReport] = []
+    files: dict[str, FileDigest] = {}
     seen: set = set()  # duplicate keys of the sentence pairs kept so far
-    for item in docs:
+    # a JSONL file holds any number of documents: the total is known only without one
+    total = None if any(i.format == "jsonl" for i in listed.found) else len(listed.found) + len(listed.missing)
+    for item in track(read_listed(listed, config.read), progress, "documents", total=total):
+        files.update((f.path, f) for f in item.files)
         if isinstance(item, ReadFailure):
             log.warning("%s: skipped: %s", item.source, item.reason)
-            reports.append(
-                DocReport(
-                    item.doc, item.source, "", 0, 0, 0, 0, 0, 0, note="the file could not be read", error=item.reason
-                )
-            )
+            reports.append(DocReport(item.doc, item.source, "", 0, 0, 0, 0, 0, 0, note="the input could not be read",
+                                     error=item.reason))  # fmt: skip
             continue
         doc_pairs, report = align_document(item, model, config, seen)
         pairs.extend(doc_pairs)
         reports.append(report)
-    return Corpus(tuple(pairs), tuple(reports))
+    return Corpus(tuple(pairs), tuple(reports), listed.skipped, tuple(files.values()))
 
 
 def align_document(
@@ -133,15 +155,28 @@ def align_document(
         (pairs, report): every pair considered, paragraph level first for each paragraph
         pair and then its sentences, and the document's report.
     """
-    ja = [b for b in doc.blocks if b.lang == "ja"]
-    en = [b for b in doc.blocks if b.lang == "en"]
-    counts = dict(ja_blocks=len(ja), en_blocks=len(en), other_blocks=len(doc.blocks) - len(ja) - len(en))
-    note = _nothing_to_align(doc, ja, en)
+    ja_all, en_all = _sides(doc)
+    limit = config.filters.max_chars
+    ja = [b for b in ja_all if not too_long(b.text, limit)]
+    en = [b for b in en_all if not too_long(b.text, limit)]
+    long_ids = {b.index for b in ja_all + en_all} - {b.index for b in ja + en}
+    rejected_long = [_too_long_pair(doc.id, b, limit) for b in doc.blocks if b.index in long_ids]
+    counts = dict(
+        ja_blocks=len(ja_all),
+        en_blocks=len(en_all),
+        other_blocks=len(doc.blocks) - len(ja_all) - len(en_all),
+        format=doc.format,
+        line_ends=doc.line_ends,
+        replaced_bytes=doc.replaced,
+        too_long_blocks=len(long_ids),
+    )
+    note = _nothing_to_align(doc, ja_all, en_all, ja, en, limit)
     if note:
         report = DocReport(
-            doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=0, sentence_pairs=0, rejected=0, note=note
-        )
-        return [], report
+            doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=0, sentence_pairs=0,
+            rejected=len(rejected_long), note=note,
+        )  # fmt: skip
+        return rejected_long, report
 
     ja_sents = [_sentences(b, "ja") for b in ja]
     en_sents = [_sentences(b, "en") for b in en]
@@ -161,32 +196,40 @@ def align_document(
     texts = {b.index: b.text for b in doc.blocks}
     ja_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in ja]
     en_seg = [_Segment(b.index, 0, len(b.text), b.text) for b in en]
-    para, _ = _align_level(
-        doc.id,
-        "paragraph",
-        ja_seg,
-        en_seg,
-        ja_vec,
-        en_vec,
-        ja_vec,
-        en_vec,
-        config.paragraph,
-        config.paragraph_beads,
-        config,
-        positions=True,
-        texts=texts,
-    )
+    # Two translated documents are aligned by paragraphs where both have paragraphs, else
+    # (one side is a single block) by sentences from end to end, as one paragraph pair that
+    # is not itself written out.
+    whole = doc.parallel and min(len(ja), len(en)) == 1 < max(len(ja), len(en))
+    if whole:
+        para = [_pair(doc.id, "paragraph", ja_seg, en_seg, texts, None, 1.0, True, "")]
+    else:
+        para, _ = _align_level(
+            doc.id,
+            "paragraph",
+            ja_seg,
+            en_seg,
+            ja_vec,
+            en_vec,
+            ja_vec,
+            en_vec,
+            config.paragraph,
+            config.paragraph_beads,
+            config,
+            positions=not doc.parallel,
+            texts=texts,
+        )
 
     # Sentence rows of each block, to pick a paragraph pair's sentences out of the doc arrays.
     ja_rows = _rows_by_block(ja, ja_sents)
     en_rows = _rows_by_block(en, en_sents)
     flat_ja = [s for ss in ja_sents for s in ss]
     flat_en = [s for ss in en_sents for s in ss]
-    pairs: list[Pair] = []
+    pairs: list[Pair] = list(rejected_long)
     sentence_rows: list[int] = []  # where the sentence pairs with two sides sit in `pairs`
     sentence_vecs: list[tuple[np.ndarray, np.ndarray]] = []
     for p in para:
-        pairs.append(p)
+        if not whole:
+            pairs.append(p)
         if not p.kept:
             continue
         jr = [r for b in p.ja_blocks for r in ja_rows[b]]
@@ -205,17 +248,17 @@ def align_document(
     _rescore(pairs, sentence_rows, sentence_vecs, embedder, config, seen)
     kept_para = sum(p.kept and p.level == "paragraph" for p in pairs)
     kept_sent = sum(p.kept and p.level == "sentence" for p in pairs)
-    note = (
-        ""
-        if kept_para
-        else "no paragraph pair scored high enough: the Japanese and English blocks do not translate each other"
-    )
+    note = ""
+    if whole and not kept_sent:
+        note = "no sentence pair scored high enough: the Japanese and English documents do not translate each other"
+    elif not whole and not kept_para:
+        note = "no paragraph pair scored high enough: the Japanese and English blocks do not translate each other"
     report = DocReport(
         doc.id,
         doc.source,
         doc.encoding,
         **counts,
-        paragraph_pairs=kept_para,
+        paragraph_pairs=kept_para if not whole else kept_sent,
         sentence_pairs=kept_sent,
         rejected=sum(not p.kept for p in pairs),
         note=note,
@@ -257,16 +300,66 @@ def _rescore(
         pairs[r] = replace(pairs[r], features=v.features, score=v.score, kept=v.kept, reason=v.reason)
 
 
-def _nothing_to_align(doc: Document, ja: list[Block], en: list[Block]) -> str:
-    """A plain sentence saying why a document cannot yield pairs, or "" when it can."""
+def _sides(doc: Document) -> tuple[list[Block], list[Block]]:
+    """The JA and EN blocks of a document; of a translated pair, the JA file's Japanese
+    blocks and the EN file's English ones."""
+    if doc.en_start is None:
+        return [b for b in doc.blocks if b.lang == "ja"], [b for b in doc.blocks if b.lang == "en"]
+    ja = [b for b in doc.blocks[: doc.en_start] if b.lang == "ja"]
+    return ja, [b for b in doc.blocks[doc.en_start :] if b.lang == "en"]
+
+
+def _too_long_pair(doc_id: str, block: Block, limit: int) -> Pair:
+    """The rejected record of a block over `limit` characters, never split or encoded: its
+    first `limit` characters and "…" (the block index locates the rest in the source)."""
+    text = block.text if len(block.text) <= limit else block.text[:limit] + "…"
+    side = block.lang == "ja"
+    return Pair(
+        doc=doc_id, level="paragraph", ja=text if side else "", en="" if side else text,
+        ja_blocks=(block.index,) if side else (), en_blocks=() if side else (block.index,),
+        features=None, score=0.0, kept=False, reason="too_long",
+    )  # fmt: skip
+
+
+_SCRIPT_NAMES = {"hangul": "Korean", "han": "Chinese", "alphabet": "in another alphabet", "latin": "English"}
+
+
+def describe_blocks(blocks: Sequence[Block]) -> str:
+    """What blocks that are neither Japanese nor English hold, by their commonest script:
+    "Korean", "Chinese" (kanji without kana), "in another alphabet", or "without letters"."""
+    counts: Counter[str] = Counter()
+    for b in blocks:
+        counts.update(count_scripts(b.text[:LANGUAGE_SAMPLE]))
+    counts.pop("kana", None)
+    if not counts:
+        return "without letters"
+    return _SCRIPT_NAMES.get(counts.most_common(1)[0][0], "in another script")
+
+
+def _nothing_to_align(
+    doc: Document, ja_all: list[Block], en_all: list[Block], ja: list[Block], en: list[Block], limit: int
+) -> str:
+    """A plain sentence saying truly why a document cannot yield pairs, or "" when it can."""
     if not doc.blocks:
-        return "the document is empty"
-    if not ja and not en:
-        return "no Japanese and no English blocks"
-    if not ja:
-        return "no Japanese blocks: the document is English only"
-    if not en:
-        return "no English blocks: the document is Japanese only"
+        return "the document is empty" if not doc.parallel else "both files are empty"
+    sided = {b.index for b in ja_all + en_all}
+    others = [b for b in doc.blocks if b.index not in sided]
+    also = f", with {len(others)} other blocks ({describe_blocks(others)})" if others else " only"
+    if not ja_all and not en_all:
+        return f"no Japanese and no English blocks: the text is {describe_blocks(others)}"
+    if not ja_all:
+        return (
+            "no Japanese blocks in the JA file"
+            if doc.parallel
+            else f"no Japanese blocks: the document is English{also}"
+        )
+    if not en_all:
+        return (
+            "no English blocks in the EN file" if doc.parallel else f"no English blocks: the document is Japanese{also}"
+        )
+    for side, name in ((ja, "Japanese"), (en, "English")):
+        if not side:
+            return f"every {name} block is longer than --max-chars ({limit} characters without spaces): too_long"
     return ""
 
 

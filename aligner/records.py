@@ -25,13 +25,39 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class FileDigest:
+    """An input file as it was read: its path, size in bytes and SHA-256 of those bytes."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A decoded source: `id` names it in outputs (path relative to the input folder)."""
+    """A decoded source: `id` names it in outputs (path relative to the input folder).
+
+    `format` is the reader that made it (text, html, jsonl); `en_start` is set for two
+    monolingual documents that translate each other: blocks before it come from the JA one,
+    blocks from it on from the EN one (None for an interleaved document); `replaced` counts
+    the stray bytes decoded as U+FFFD; `line_ends` are those of the source ("lf", "crlf",
+    "cr", "mixed", ""); `files` are the input files it was read from, as read.
+    """
 
     id: str
     source: str
     blocks: tuple[Block, ...]
     encoding: str = "utf-8"
+    line_ends: str = ""
+    format: str = "text"
+    en_start: int | None = None
+    replaced: int = 0
+    files: tuple[FileDigest, ...] = ()
+
+    @property
+    def parallel(self) -> bool:
+        """True for two monolingual documents (a translated pair), False for an interleaved one."""
+        return self.en_start is not None
 
 
 @dataclass(frozen=True, slots=True)

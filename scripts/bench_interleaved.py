@@ -41,7 +41,8 @@ def main() -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_interleaved_"))
     t0 = time.time()
     subprocess.run(
-        [sys.executable, "-m", "aligner", "build", str(args.eval), "-o", str(out), *args.extra],
+        # only the documents: the gold files beside them are JSONL, which build would read too
+        [sys.executable, "-m", "aligner", "build", str(args.eval), "-o", str(out), "--glob", "doc.txt", *args.extra],
         check=True,
         stderr=subprocess.DEVNULL,
     )

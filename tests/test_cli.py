@@ -1,4 +1,4 @@
-"""The command line: `aligner build` writes the corpus folder; errors are one line and exit 1."""
+"""The command line: `aligner build` writes the corpus folder; errors are one line and exit 2."""
 
 from __future__ import annotations
 
@@ -54,23 +54,23 @@ def test_build_on_the_seeds_writes_every_file(tmp_path: Path):
     assert (again / "pairs.jsonl").read_text() == (out / "pairs.jsonl").read_text()
 
 
-def test_missing_input_is_one_line_and_exit_1(tmp_path: Path):
+def test_missing_input_is_one_line_and_exit_2(tmp_path: Path):
     result = runner.invoke(app, ["build", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "out"), "--no-cache"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "nope.txt" in result.output
     assert "Traceback" not in result.output
 
 
-def test_unknown_model_is_one_line_and_exit_1(tmp_path: Path):
+def test_unknown_model_is_one_line_and_exit_2(tmp_path: Path):
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(tmp_path / "out"), "--model", "bogus", "--no-cache"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown model 'bogus'" in result.output
 
 
-def test_unwritable_output_is_one_line_and_exit_1(tmp_path: Path):
+def test_unwritable_output_is_one_line_and_exit_2(tmp_path: Path):
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(blocker / "out"), "--no-cache"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot write there" in result.output and "a_file" in result.output
     assert "Traceback" not in result.output

@@ -84,7 +84,7 @@ def test_export_paragraphs_with_shards(tmp_path, model):
 )
 def test_bad_export_option_is_one_line(tmp_path, args, message):
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(tmp_path / "out"), "--no-cache", *args])
-    assert result.exit_code == 1 and result.output.startswith(message)
+    assert result.exit_code == 2 and result.output.startswith(message)
     assert not (tmp_path / "out").exists()  # refused before anything was aligned
 
 
@@ -94,12 +94,12 @@ def test_hf_without_datasets_fails_before_aligning(tmp_path, monkeypatch):
 
     monkeypatch.setattr("aligner.export.formats.require_datasets", missing)
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(tmp_path / "out"), "--no-cache", "--format", "hf"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == "aligner: error: the hf format needs the datasets package: pip install 'aligner[hf]'\n"
     assert not (tmp_path / "out").exists()
 
 
 def test_export_of_a_missing_build_is_one_line(tmp_path):
     result = runner.invoke(app, ["export", str(tmp_path / "nope"), "-o", str(tmp_path / "out"), "--format", "tsv"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "nope/paragraphs.jsonl: cannot read it" in result.output and "Traceback" not in result.output

@@ -20,7 +20,7 @@ from aligner.export import (
 )
 from aligner.filters import FilterConfig
 from aligner.pipeline import Corpus, DocReport
-from aligner.records import Features, Pair
+from aligner.records import Features, FileDigest, Pair
 from aligner.score import SCORER_FILE
 
 GOLDEN = Path(__file__).parent / "data" / "export" / "pair_records.json"
@@ -170,7 +170,9 @@ def test_write_corpus(tmp_path):
             pair("paragraph", 0.3, kept=False, reason="no_match"),
         ),
         reports=(report("a.txt", str(source)), report("b.txt", str(tmp_path / "gone.txt"), error="unreadable")),
+        files=(FileDigest(str(source), 3, hashlib.sha256(b"abc").hexdigest()),),
     )
+    source.write_bytes(b"changed after it was read")  # the manifest records what was read
     config = BuildConfig(filters=FilterConfig(min_score=0.6))
     out = tmp_path / "corpus"
     returned = write_corpus(corpus, out, config, embedder_name="fake-emb", version="9.9.9")
@@ -183,9 +185,12 @@ def test_write_corpus(tmp_path):
 
     rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert rep == returned
+    assert rep["complete"] is True
     assert rep["totals"] == {
         "documents": 2,
         "unreadable": 1,
+        "bad": 1,
+        "skipped": 0,
         "paragraph_pairs": 1,
         "sentence_pairs": 2,
         "rejected": 3,
@@ -208,8 +213,16 @@ def test_write_corpus(tmp_path):
     assert man["scorer_sha256"] == hashlib.sha256(SCORER_FILE.read_bytes()).hexdigest()
     assert man["inputs"] == [
         {"path": str(source), "size": 3, "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-        {"path": str(tmp_path / "gone.txt"), "size": None, "sha256": None},
     ]
+
+
+def test_write_corpus_incomplete_leaves_only_the_report(tmp_path):
+    for name in ("pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "manifest.json"):
+        (tmp_path / name).write_text("from an earlier run\n")
+    corpus = Corpus(pairs=(pair("paragraph", 0.7),), reports=(report("a.txt", "a.txt", error="unreadable"),))
+    rep = write_corpus(corpus, tmp_path, BuildConfig(), "fake-emb", "0", complete=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert rep["complete"] is False and rep["documents"][0]["error"] == "unreadable"
 
 
 def test_write_corpus_empty(tmp_path):

@@ -59,12 +59,19 @@ def test_formats_are_the_three_documented():
 def test_bead_records_literal():
     records = bead_records(BEADS[:5], JA, EN, SENTENCE_COST)
     assert records == [
-        {"ja_ids": [0], "en_ids": [0], "ja": JA[0], "en": EN[0], "cost": 0.3, "alignment_score": 0.9999},
-        {"ja_ids": [1], "en_ids": [1], "ja": JA[1], "en": EN[1], "cost": 1.2, "alignment_score": 0.5},
-        {"ja_ids": [2], "en_ids": [], "ja": "", "en": "", "cost": 0.0, "alignment_score": 0.0},
-        {"ja_ids": [3], "en_ids": [2], "ja": JA[3], "en": EN[2], "cost": 1.3, "alignment_score": 0.2689},
-        {"ja_ids": [4, 5], "en_ids": [3], "ja": JA[4] + JA[5], "en": EN[3], "cost": 1.4, "alignment_score": 0.982},
+        {"ja_ids": [0], "en_ids": [0], "ja": JA[0], "en": EN[0], "cost": 0.3, "alignment_score": 0.9999, "reason": ""},
+        {"ja_ids": [1], "en_ids": [1], "ja": JA[1], "en": EN[1], "cost": 1.2, "alignment_score": 0.5, "reason": ""},
+        {"ja_ids": [2], "en_ids": [], "ja": "", "en": "", "cost": 0.0, "alignment_score": 0.0, "reason": "blank"},
+        {"ja_ids": [3], "en_ids": [2], "ja": JA[3], "en": EN[2], "cost": 1.3, "alignment_score": 0.2689, "reason": ""},
+        {"ja_ids": [4, 5], "en_ids": [3], "ja": JA[4] + JA[5], "en": EN[3], "cost": 1.4, "alignment_score": 0.982, "reason": ""},
     ]
+
+
+def test_bead_records_too_long_line_is_cut_and_named():
+    ja, en = ["あ" * 30, "短い。"], ["Short."]
+    beads = [Bead((0,), (), 0.0), Bead((1,), (0,), 0.3)]
+    records = bead_records(beads, ja, en, SENTENCE_COST, max_chars=10)
+    assert [(r["reason"], r["ja"]) for r in records] == [("too_long", "あ" * 10 + "…"), ("", "短い。")]
 
 
 JOIN_CASES = {

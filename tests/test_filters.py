@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aligner.cost import char_length
+from aligner.errors import InputError
 from aligner.filters import (
     REASONS,
     FilterConfig,
@@ -17,6 +19,7 @@ from aligner.filters import (
     feature_reason,
     near_duplicate_key,
     text_reason,
+    too_long,
 )
 from aligner.records import Features
 from tests.conftest import REPO
@@ -248,3 +251,40 @@ def test_readme_defaults_equal_filter_config():
         for m in _OPTION.finditer(option):
             documented[m["name"].replace("-", "_")] = _value(m["default"])
     assert documented == dataclasses.asdict(FilterConfig())
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abc", 3, False),
+        ("abcd", 3, True),
+        ("a b c", 3, False),  # white space does not count
+        ("a\u3000b\nc d", 3, True),
+        ("x" * 200_000 + " " * 10, 200_000, False),
+        (" " * 200_000 + "xy", 1, True),  # the count reaches past the first chunk
+    ],
+)
+def test_too_long_counts_as_char_length(text: str, limit: int, expected: bool) -> None:
+    assert too_long(text, limit) is expected
+    assert too_long(text, limit) is (char_length(text) > limit)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_score": float("nan")}, "--min-score nan: must be a number from 0 to 1"),
+        ({"min_score": 1.01}, "--min-score 1.01: must be a number from 0 to 1"),
+        ({"min_lang": -0.5}, "--min-lang -0.5: must be a number from 0 to 1"),
+        ({"max_overlap": float("inf")}, "--max-overlap inf"),
+        ({"min_chars": -1}, "--min-chars -1: must be a number of at least 0"),
+        ({"max_chars": 0}, "--max-chars 0: must be a number of at least 1"),
+        ({"max_length_z": float("nan")}, "--max-length-z nan"),
+    ],
+)
+def test_filter_config_refuses_values_out_of_range(kwargs: dict, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        FilterConfig(**kwargs)
+
+
+def test_filter_config_accepts_the_bounds() -> None:
+    assert FilterConfig(min_score=0.0, min_lang=1.0, max_overlap=1.0, min_chars=0, max_chars=1, max_length_z=0.0)

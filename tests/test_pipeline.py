@@ -91,7 +91,13 @@ def test_english_only_article_yields_nothing_and_says_why(seeds_corpus):
         ("\n\n  \n", "the document is empty"),
         ("これは日本語だけの文書です。\n\n英語はありません。", "no English blocks"),
         ("English only here.\n\nAnd here.", "no Japanese blocks"),
-        ("12345\n\nhttps://example.com/x", "no Japanese and no English blocks"),
+        ("12345\n\nhttps://example.com/x", "no Japanese and no English blocks: the text is without letters"),
+        # the reason names what the document holds: a Chinese or Korean one is not "English only"
+        ("北京是中国的首都。\n\nBeijing is the capital.", "no Japanese blocks: the document is English, with 1 other"),
+        ("북한의 인터넷\n\n기본적으로 사용할 수 없습니다.", "no Japanese and no English blocks: the text is Korean"),
+        ("北京是中国的首都。\n\n这是一个文件。", "no Japanese and no English blocks: the text is Chinese"),
+        ("Привет, мир.\n\nКак дела?", "no Japanese and no English blocks: the text is in another alphabet"),
+        ("日本語です。\n\n북한의 인터넷", "no English blocks: the document is Japanese, with 1 other blocks (Korean)"),
     ],
 )
 def test_documents_that_cannot_yield_pairs(tmp_path: Path, embedder, content: str, note: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -13,7 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aligner.errors import InputError
-from aligner.read import ReadFailure, decode, find_inputs, read_documents, read_text, split_blocks
+from aligner.read import (
+    ReadFailure,
+    ReadOptions,
+    decode,
+    decode_replacing,
+    find_inputs,
+    read_documents,
+    read_text,
+    split_blocks,
+    split_paragraphs,
+)
+from aligner.read.text import split_lines
 from aligner.records import Document
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "pscore_internet_nk.txt"
@@ -241,36 +253,69 @@ def test_find_inputs_walks_folders_in_order(tmp_path: Path) -> None:
             "a/z.txt": b"z",
             "a/deeper/y.TXT": b"y",
             "a.txt": b"a",
-            "notes.md": b"no",
+            "notes.md": b"md",
+            "page.HTML": b"<p>x</p>",
+            "dump.jsonl": b"{}",
+            "paper.pdf": b"%PDF",
             ".hidden/x.txt": b"no",
             "a/.x.txt": b"no",
         },
     )
     (root / "dir.txt").mkdir()  # a folder named like a text file is not a file
-    found = find_inputs([root])
-    assert [doc_id for _, doc_id in found] == ["a.txt", "a/deeper/y.TXT", "a/z.txt", "b.txt"]
-    assert all(path == root / doc_id for path, doc_id in found)
+    listed = find_inputs([root])
+    assert [(i.doc, i.format) for i in listed.found] == [
+        ("a.txt", "text"), ("a/deeper/y.TXT", "text"), ("a/z.txt", "text"), ("b.txt", "text"),
+        ("dump.jsonl", "jsonl"), ("notes.md", "text"), ("page.HTML", "html"),
+    ]  # fmt: skip
+    assert all(i.paths == (root / i.doc,) for i in listed.found)
+    assert [(Path(s.source).name, "'.pdf' files" in s.reason) for s in listed.skipped] == [("paper.pdf", True)]
 
 
 def test_find_inputs_takes_files_as_given(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {"one.txt": b"1", "sub/two.md": b"2", "d/three.txt": b"3"})
-    found = find_inputs([root / "one.txt", str(root / "sub" / "two.md"), root / "d"])
-    assert found == [
-        (root / "one.txt", (root / "one.txt").as_posix()),
-        (root / "sub" / "two.md", (root / "sub" / "two.md").as_posix()),
-        (root / "d" / "three.txt", "three.txt"),
+    root = _tree(tmp_path, {"one.txt": b"1", "sub/two.xyz": b"2", "d/three.txt": b"3"})
+    listed = find_inputs([root / "one.txt", str(root / "sub" / "two.xyz"), root / "d"])
+    assert [(i.paths, i.doc, i.format) for i in listed.found] == [
+        ((root / "one.txt",), (root / "one.txt").as_posix(), "text"),
+        ((root / "sub" / "two.xyz",), (root / "sub" / "two.xyz").as_posix(), "text"),
+        ((root / "d" / "three.txt",), "three.txt", "text"),
     ]
 
 
-def test_find_inputs_rejects_a_missing_path(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="missing.txt: no such file or folder"):
-        find_inputs([tmp_path / "missing.txt"])
+def test_find_inputs_lists_a_missing_path(tmp_path: Path) -> None:
+    listed = find_inputs([tmp_path / "missing.txt"])
+    assert listed.found == () and listed.missing[0].reason.startswith("no such file or folder")
 
 
-def test_find_inputs_rejects_a_folder_without_text(tmp_path: Path) -> None:
-    _tree(tmp_path, {"a.md": b"x"})
-    with pytest.raises(InputError, match="holds no .txt file"):
-        find_inputs([tmp_path])
+def test_find_inputs_makes_ids_unique_across_folders(tmp_path: Path) -> None:
+    _tree(tmp_path, {"A/post.txt": b"a", "B/post.txt": b"b", "B/only.txt": b"c"})
+    listed = find_inputs([tmp_path / "A", tmp_path / "B", tmp_path / "A" / "post.txt"])
+    ids = [i.doc for i in listed.found]
+    a, b = (tmp_path / "A").as_posix(), (tmp_path / "B").as_posix()
+    assert ids == [f"{a}/post.txt", "only.txt", f"{b}/post.txt", f"{a}/post.txt#2"]  # the last given twice
+
+
+def test_find_inputs_pairs_translated_files(tmp_path: Path) -> None:
+    _tree(tmp_path, {"s/a.ja.txt": b"1", "s/a.en.txt": b"2", "b.ja.html": b"3", "b.en.html": b"4", "c.ja.txt": b"5"})
+    listed = find_inputs([tmp_path])
+    assert [(i.doc, len(i.paths), i.format) for i in listed.found] == [
+        ("b.{ja,en}.html", 2, "html"), ("c.ja.txt", 1, "text"), ("s/a.{ja,en}.txt", 2, "text"),
+    ]  # fmt: skip
+    assert listed.found[2].paths == (tmp_path / "s" / "a.ja.txt", tmp_path / "s" / "a.en.txt")
+
+
+def test_find_inputs_pairs_files_within_their_folder(tmp_path: Path) -> None:
+    # x.ja.txt is in both folders, x.en.txt only in A: A's pair is still a pair
+    _tree(tmp_path, {"A/x.ja.txt": b"1", "A/x.en.txt": b"2", "B/x.ja.txt": b"3", "B/x.en.html": b"4"})
+    listed = find_inputs([tmp_path / "A", tmp_path / "B"])
+    assert [(i.doc, len(i.paths)) for i in listed.found] == [
+        ("x.{ja,en}.txt", 2), ("x.en.html", 1), ("x.ja.txt", 1),
+    ]  # fmt: skip
+
+
+def test_find_inputs_glob_chooses_files(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.txt": b"1", "b.csv": b"2", "sub/c.csv": b"3"})
+    listed = find_inputs([tmp_path], ReadOptions(glob=("*.csv",)))
+    assert [i.doc for i in listed.found] == ["b.csv", "sub/c.csv"] and listed.skipped == ()
 
 
 def test_read_documents_skips_a_bad_file_and_reads_the_others(tmp_path: Path) -> None:
@@ -293,6 +338,80 @@ def test_read_documents_skips_a_bad_file_and_reads_the_others(tmp_path: Path) ->
     assert len(d.blocks) == 3
 
 
-def test_read_documents_checks_inputs_when_called(tmp_path: Path) -> None:
-    with pytest.raises(InputError):
-        read_documents([tmp_path / "missing"])
+def test_read_documents_gives_a_missing_path_as_a_failure(tmp_path: Path) -> None:
+    (failure,) = read_documents([tmp_path / "missing"])
+    assert isinstance(failure, ReadFailure) and "no such file" in failure.reason
+
+
+# --- paragraphs by lines, stray bytes, ISO-2022-JP ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mode", "blocks"),
+    [
+        ("a\nb\n\nc", "blank", ["a\nb", "c"]),
+        ("a\nb\n\nc", "lines", ["a", "b", "c"]),
+        ("a\nb\n\nc", "auto", ["a\nb", "c"]),  # a blank line: paragraphs are blocks
+        (" a \n b\n", "auto", ["a", "b"]),  # no blank line: paragraphs are lines
+        ("one line", "auto", ["one line"]),
+        ("", "auto", []),
+        ("\u3000あ\u3000\n\n\nい", "lines", ["あ", "い"]),
+    ],
+)
+def test_split_paragraphs(text: str, mode: str, blocks: list[str]) -> None:
+    assert [text[a:b] for a, b in split_paragraphs(text, mode)] == blocks
+
+
+def test_split_paragraphs_rejects_an_unknown_mode() -> None:
+    with pytest.raises(ValueError, match="blank, lines"):
+        split_paragraphs("x", "words")
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\u3000あ")))
+def test_split_lines_agrees_with_the_naive_split(text: str) -> None:
+    assert [text[a:b] for a, b in split_lines(text)] == [x.strip() for x in text.split("\n") if x.strip()]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\u3000あ")))
+def test_auto_is_blank_or_lines(text: str) -> None:
+    auto = split_paragraphs(text, "auto")
+    assert auto in (split_blocks(text), split_lines(text))
+    assert all("\n" not in text[a:b] for a, b in auto) or auto == split_blocks(text)
+
+
+def test_stray_bytes_are_replaced_and_counted() -> None:
+    data = "猫が好きです。\n".encode() * 20 + b"I like cats\xff\xfe.\n"
+    decoded = decode_replacing(data, "x.txt")
+    assert (decoded.encoding, decoded.replaced) == ("utf-8", 2)
+    assert decoded.text.endswith("I like cats\ufffd\ufffd.\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "ends"),
+    [(b"a\nb\n", "lf"), (b"a\r\nb\r\n", "crlf"), (b"a\rb", "cr"), (b"a\r\nb\nc", "mixed"), (b"one", "")],
+)
+def test_line_ends_are_recorded(data: bytes, ends: str) -> None:
+    assert decode_replacing(data, "x.txt").line_ends == ends
+    assert decode_replacing(codecs.BOM_UTF16_LE + data.decode().encode("utf-16-le"), "x.txt").line_ends == ends
+
+
+def test_too_many_stray_bytes_name_line_and_offset() -> None:
+    data = b"ok\nfine\n" + b"\xff\x00" * 50
+    with pytest.raises(InputError, match=r"^x\.txt: cannot decode the file as text: line 3, byte offset 8 \(0xff\)"):
+        decode_replacing(data, "x.txt")
+    with pytest.raises(InputError, match="line 3, byte offset 8"):
+        decode(b"ok\nfine\n\xff\x00 rest", "x.txt")  # decode replaces nothing
+
+
+def test_iso_2022_jp() -> None:
+    assert decode(SAMPLE.encode("iso2022_jp"), "x.txt") == (SAMPLE, "iso2022_jp")
+
+
+def test_read_text_records_what_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    data = SAMPLE.encode("euc_jp")
+    path.write_bytes(data)
+    doc = read_text(path, "doc.txt", paragraphs="lines")
+    assert doc.files[0].size == len(data)
+    assert doc.files[0].sha256 == hashlib.sha256(data).hexdigest()
+    assert doc.encoding == "euc_jp" and doc.replaced == 0 and len(doc.blocks) == 3

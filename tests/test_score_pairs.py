@@ -587,8 +587,11 @@ def test_score_pairs_default_scorer_and_config(fake):
     out = score_pairs([SUNNY, STATION], fake)
     assert [p.kept for p in out] == [True, True]
     assert all(0.5 <= p.score <= 1.0 for p in out)
-    strict = score_pairs([SUNNY, STATION], FakeEmbedder(same=SAME), FilterConfig(min_score=1.01))
-    assert [(p.kept, p.reason) for p in strict] == [(False, "low_score"), (False, "low_score")]
+    strict = score_pairs([SUNNY, STATION], FakeEmbedder(same=SAME), FilterConfig(min_score=1.0))
+    assert [(p.kept, p.reason) for p in strict] == [
+        (q.score >= 1.0, "" if q.score >= 1.0 else "low_score") for q in out
+    ]
+    assert any(p.reason == "low_score" for p in strict)
     assert [p.score for p in strict] == [p.score for p in out]  # the score does not depend on the threshold
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from aligner.align import format_beads
 from aligner.cost import CostParams
+from aligner.filters import too_long
 from aligner.language import JOINER
 from aligner.records import Bead
 from aligner.score import MARGIN_FLOOR, pair_score
@@ -14,37 +15,57 @@ from aligner.score import MARGIN_FLOOR, pair_score
 FORMATS = ("beads", "jsonl", "tsv")
 
 
-def bead_records(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], params: CostParams) -> list[dict]:
-    """One dict per bead: `ja_ids`, `en_ids`, the joined `ja` and `en` text, `cost`, and an
+def bead_records(
+    beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], params: CostParams, max_chars: int | None = None
+) -> list[dict]:
+    """One dict per bead: `ja_ids`, `en_ids`, the joined `ja` and `en` text, `cost`, an
     `alignment_score` in [0, 1] (0 for a null bead): how well the bead fits the alignment, as
     `score.pair_score` gives it with a neutral margin (two translated documents offer no
-    neighbours to compare with); not the calibrated quality score of `aligner score`."""
+    neighbours to compare with), not the calibrated quality score of `aligner score`; and a
+    `reason` for a null bead: "too_long" (a line over `max_chars` characters, left out of the
+    alignment; its text is cut to `max_chars` and "…"), "blank", or "no_counterpart"; "" for
+    a bead with both sides."""
     out = []
     for b in beads:
         a, n = len(b.ja), len(b.en)
         score = pair_score(params.fit_of(a, n, b.cost), MARGIN_FLOOR, params.skip) if a and n else 0.0
+        ja_text = JOINER["ja"].join(ja[k] for k in b.ja if ja[k].strip())
+        en_text = JOINER["en"].join(en[k] for k in b.en if en[k].strip())
+        reason = "" if a and n else "no_counterpart" if (ja_text or en_text) else "blank"
+        if max_chars is not None and (too_long(ja_text, max_chars) or too_long(en_text, max_chars)):
+            reason = "too_long"
+            ja_text, en_text = (t if len(t) <= max_chars else t[:max_chars] + "…" for t in (ja_text, en_text))
         out.append({
             "ja_ids": list(b.ja),
             "en_ids": list(b.en),
-            "ja": JOINER["ja"].join(ja[k] for k in b.ja if ja[k].strip()),
-            "en": JOINER["en"].join(en[k] for k in b.en if en[k].strip()),
+            "ja": ja_text,
+            "en": en_text,
             "cost": round(b.cost, 4),
             "alignment_score": round(score, 4),
+            "reason": reason,
         })  # fmt: skip
     return out
 
 
-def format_aligned(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], fmt: str, params: CostParams) -> str:
+def format_aligned(
+    beads: Sequence[Bead],
+    ja: Sequence[str],
+    en: Sequence[str],
+    fmt: str,
+    params: CostParams,
+    max_chars: int | None = None,
+) -> str:
     """The whole output of `aligner align` as text.
 
     Args:
         fmt: "beads" (Vecalign's `[0]:[0]:0.1234` lines, every bead), "jsonl" (every bead
-            with its text and alignment score) or "tsv" (`ja<TAB>en<TAB>alignment_score`, the
-            pairs only: 1-0 and 0-1 beads are left out).
+            with its text, alignment score and reason) or "tsv" (`ja<TAB>en<TAB>alignment_score`,
+            the pairs only: 1-0 and 0-1 beads are left out).
+        max_chars: lines longer than this were left out of the alignment (see bead_records).
     """
     if fmt == "beads":
         return format_beads(beads)
-    records = bead_records(beads, ja, en, params)
+    records = bead_records(beads, ja, en, params, max_chars)
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     if fmt == "tsv":

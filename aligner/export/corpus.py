@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from aligner.config import BuildConfig
 from aligner.export.card import quantiles
+from aligner.export.files import write_json
 from aligner.export.formats import ExportConfig, write_outputs
 from aligner.export.pairs import pair_record
 from aligner.records import Pair
@@ -34,17 +35,18 @@ def pairs_frame(pairs: Sequence[Pair]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _file_entry(source: str) -> dict:
-    path = Path(source)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {"path": source, "size": None, "sha256": None}
-    return {"path": source, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+CORPUS_FILES = ("paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl", "README.md", "manifest.json")
+"""The files of a complete corpus besides report.json."""
 
 
 def write_corpus(
-    corpus, outdir: Path, config: BuildConfig, embedder_name: str, version: str, export: ExportConfig = ExportConfig()
+    corpus,
+    outdir: Path,
+    config: BuildConfig,
+    embedder_name: str,
+    version: str,
+    export: ExportConfig = ExportConfig(),
+    complete: bool = True,
 ) -> dict:
     """Write the corpus folder, each file atomically (see `formats.write_outputs`).
 
@@ -54,20 +56,28 @@ def write_corpus(
         config: the run's settings, recorded in the manifest with its signature.
         embedder_name, version: recorded in the manifest.
         export: the formats to write besides the JSON Lines, which are always written.
+        complete: False for a run that failed (no input read, or --strict and a bad one):
+            only report.json is written, saying so, and CORPUS_FILES left from an earlier
+            run are removed, so that nothing in the folder looks like a finished corpus.
 
     Returns:
         The report written to report.json.
     """
+    outdir = Path(outdir)
     kept_para = [p for p in corpus.pairs if p.kept and p.level == "paragraph"]
     kept_sent = [p for p in corpus.pairs if p.kept and p.level == "sentence"]
     rejected = [p for p in corpus.pairs if not p.kept]
     drops = Counter(f"{p.level}:{p.reason}" for p in corpus.pairs if not p.kept)
     scores = [p.score for p in corpus.pairs if p.kept and p.level == "sentence"]
     report = {
+        "complete": complete,
         "documents": [dataclasses.asdict(r) for r in corpus.reports],
+        "skipped": [dataclasses.asdict(s) for s in corpus.skipped],
         "totals": {
             "documents": len(corpus.reports),
             "unreadable": sum(bool(r.error) for r in corpus.reports),
+            "bad": corpus.bad,
+            "skipped": len(corpus.skipped),
             "paragraph_pairs": len(kept_para),
             "sentence_pairs": len(kept_sent),
             "rejected": len(rejected),
@@ -75,13 +85,19 @@ def write_corpus(
         "rejected_by_reason": dict(sorted(drops.items())),
         "sentence_score_quantiles": quantiles(scores),
     }
+    if not complete:
+        outdir.mkdir(parents=True, exist_ok=True)
+        for name in CORPUS_FILES:
+            (outdir / name).unlink(missing_ok=True)
+        write_json(outdir / "report.json", report)
+        return report
     manifest = {
         "aligner_version": version,
         "embedder": embedder_name,
         "signature": config.signature(),
-        "scorer_sha256": _file_entry(str(SCORER_FILE))["sha256"],
+        "scorer_sha256": hashlib.sha256(Path(SCORER_FILE).read_bytes()).hexdigest(),
         "config": config.as_dict(),
-        "inputs": [_file_entry(r.source) for r in corpus.reports],
+        "inputs": [dataclasses.asdict(f) for f in corpus.files],
     }
     if "jsonl" not in export.formats:
         export = dataclasses.replace(export, formats=("jsonl", *export.formats))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from aligner.errors import InputError
 
@@ -26,22 +30,78 @@ class PairRow:
     reason: str = ""
 
 
-def read_pairs(path: Path, tsv: bool = False, chunk: int = 5000) -> Iterator[list[PairRow]]:
-    """Read a pair file lazily, `chunk` rows at a time; a bad line becomes a row with an error,
-    never an exception, so that every line reaches the output.
+@dataclass(frozen=True, slots=True)
+class PairSource:
+    """An open pair file: `handle` (binary), its name for messages (`-`: standard input),
+    its `format` ("jsonl" or "tsv"), `why` that format (how it was told), and whether the
+    reader closes it (`owned`: not standard input)."""
+
+    handle: IO[bytes]
+    name: str
+    format: str
+    why: str
+    owned: bool = True
+
+
+def detect_pair_format(head: bytes) -> tuple[str, str]:
+    """Tell JSON Lines from TSV by the first non-blank line of `head` (the file's first bytes).
+
+    Returns:
+        ("jsonl" or "tsv", why): a line opening with "{" is JSON Lines; one holding a tab
+        that does not is TSV; anything else is read as JSON Lines (its lines then come out
+        as bad_json, each reported).
+    """
+    for line in head.removeprefix(b"\xef\xbb\xbf").splitlines():
+        if not line.strip():
+            continue
+        if line.lstrip().startswith(b"{"):
+            return "jsonl", "its first line is a JSON object"
+        if b"\t" in line:
+            return "tsv", "its first line holds a tab and is not JSON"
+        return "jsonl", "its first line is neither a JSON object nor tab-separated; read as JSON Lines"
+    return "jsonl", "it is empty"
+
+
+def open_pairs(name: str | Path, tsv: bool | None = None) -> PairSource:
+    """Open a pair file, or standard input for "-", and tell its format (`tsv` True or False
+    forces TSV or JSON Lines; None detects it by content, `detect_pair_format`).
 
     Raises:
         InputError: the file cannot be opened.
     """
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator below
-    except OSError as e:
-        raise InputError(f"{path}: cannot read the file: {e.strerror or e}") from e
-    return _rows(handle, str(path), tsv, chunk)
+    owned = str(name) != "-"
+    if not owned:
+        handle: IO[bytes] = sys.stdin.buffer
+        if not hasattr(handle, "peek"):  # a pipe is buffered; a stand-in stream may not be
+            handle = io.BufferedReader(handle)  # type: ignore[arg-type]
+    else:
+        try:
+            handle = open(name, "rb")  # noqa: SIM115 - closed by the reader of its rows
+        except OSError as e:
+            raise InputError(f"{name}: cannot read the file: {e.strerror or e}") from e
+    if tsv is not None:
+        return PairSource(handle, str(name), "tsv" if tsv else "jsonl", "as asked", owned)
+    fmt, why = detect_pair_format(handle.peek(1 << 16)[: 1 << 16])  # type: ignore[attr-defined]
+    return PairSource(handle, str(name), fmt, why, owned)
 
 
-def _rows(handle, source: str, tsv: bool, chunk: int) -> Iterator[list[PairRow]]:
-    with handle:
+def pair_rows(src: PairSource, chunk: int = 5000) -> Iterator[list[PairRow]]:
+    """The rows of an open pair file, `chunk` at a time; a bad line becomes a row with an
+    error, never an exception, so that every line reaches the output."""
+    return _rows(src.handle, src.name, src.format == "tsv", chunk, src.owned)
+
+
+def read_pairs(path: Path, tsv: bool | None = False, chunk: int = 5000) -> Iterator[list[PairRow]]:
+    """Read a pair file lazily, `chunk` rows at a time (`open_pairs`, then `pair_rows`).
+
+    Raises:
+        InputError: the file cannot be opened.
+    """
+    return pair_rows(open_pairs(path, tsv), chunk)
+
+
+def _rows(handle: IO[bytes], source: str, tsv: bool, chunk: int, owned: bool = True) -> Iterator[list[PairRow]]:
+    with handle if owned else nullcontext():
         rows: list[PairRow] = []
         for number, data in enumerate(handle, 1):
             if number == 1:
