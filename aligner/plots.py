@@ -1,0 +1,135 @@
+"""Plots of a built corpus as PNG files: score histogram, length ratio against score, drops by
+reason, pairs per document (matplotlib, drawn off-screen)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aligner.export.files import atomic_write
+
+if TYPE_CHECKING:
+    from aligner.review.read import Build, BuiltPair
+
+PLOTS_DIR = "plots"
+PLOTS = {
+    "score_histogram.png": "Scores of kept and rejected pairs, threshold marked",
+    "length_ratio.png": "Log length ratio (EN/JA characters) against score",
+    "drops_by_reason.png": "Pairs rejected, by reason",
+    "pairs_per_document.png": "Kept pairs per document",
+}
+"""File name -> caption of every plot `write_plots` draws, in page order."""
+
+_MAX_DOCUMENTS = 30  # documents shown in pairs_per_document.png (the largest)
+_KEPT, _REJECTED = "#2a7ab0", "#d9822b"
+
+
+def write_plots(build: Build, outdir: Path | None = None) -> list[Path]:
+    """Draw the four plots of `PLOTS` for a corpus and write them as PNG files.
+
+    Args:
+        build: the corpus (`review.read_build`).
+        outdir: where to write them; `plots/` inside the build folder by default.
+
+    Returns:
+        The paths written, in the order of `PLOTS`.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: draw to files only
+    import matplotlib.pyplot as plt
+
+    outdir = Path(outdir) if outdir is not None else build.path / PLOTS_DIR
+    draw = {
+        "score_histogram.png": lambda ax: _score_histogram(ax, build),
+        "length_ratio.png": lambda ax: _length_ratio(ax, build.pairs),
+        "drops_by_reason.png": lambda ax: _drops(ax, build.pairs),
+        "pairs_per_document.png": lambda ax: _per_document(ax, build.pairs),
+    }
+    paths = []
+    for name in PLOTS:
+        fig, axes = plt.subplots(1, 2 if name == "score_histogram.png" else 1, figsize=(7.5, 3.6), dpi=100)
+        draw[name](axes)
+        fig.tight_layout()
+        path = outdir / name
+        with atomic_write(path) as f:  # a text file opened for the atomic rename; the PNG goes to its byte buffer
+            fig.savefig(f.buffer, format="png")
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def _score_histogram(axes, build: Build) -> None:
+    """One panel a level: sentence scores against --min-score, paragraph scores against
+    --min-alignment-score (the two are different scores)."""
+    bins = [k / 40 for k in range(41)]
+    for ax, level, threshold in (
+        (axes[0], "sentence", build.min_score),
+        (axes[1], "paragraph", build.min_alignment_score),
+    ):
+        scored = [p for p in build.pairs if p.level == level and p.features is not None]
+        kept = [p.score for p in scored if p.kept]
+        rejected = [p.score for p in scored if not p.kept]
+        ax.hist([kept, rejected], bins=bins, stacked=True, color=[_KEPT, _REJECTED], label=["kept", "rejected"])
+        ax.axvline(threshold, color="black", linestyle="--", linewidth=1)
+        ax.text(threshold, 0.97, f" {threshold:g}", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
+        if max(len(kept), len(rejected)) > 100:  # a peak near 1 would flatten the rest
+            ax.set_yscale("log")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(f"{level} pairs ({len(kept):,} kept, {len(rejected):,} rejected)", fontsize=9)
+        ax.set_xlabel("score")
+        ax.set_xlim(0, 1)
+    axes[0].set_ylabel("pairs")
+    axes[0].legend(fontsize=8, loc="upper left")
+
+
+def _log_ratio(p: BuiltPair) -> float | None:
+    ja, en = len(p.ja.replace(" ", "")), len(p.en.replace(" ", ""))
+    return math.log(en / ja) if ja and en else None
+
+
+def _length_ratio(ax, pairs: Sequence[BuiltPair]) -> None:
+    for kept, colour, label in ((True, _KEPT, "kept"), (False, _REJECTED, "rejected")):
+        points = [(r, p.score) for p in pairs if p.kept == kept and (r := _log_ratio(p)) is not None]
+        if points:
+            xs, ys = zip(*points)
+            ax.scatter(xs, ys, s=6, alpha=0.5, color=colour, label=f"{label} ({len(points):,})", rasterized=True)
+    ax.set_xlabel("log(EN characters / JA characters)")
+    ax.set_ylabel("score")
+    ax.legend(fontsize=8, loc="lower left")
+
+
+def _drops(ax, pairs: Sequence[BuiltPair]) -> None:
+    counts = Counter(f"{p.level}: {p.reason}" for p in pairs if not p.kept)
+    names = sorted(counts, key=lambda k: counts[k])
+    ax.barh(names, [counts[k] for k in names], color=_REJECTED)
+    for y, k in enumerate(names):
+        ax.text(counts[k], y, f" {counts[k]:,}", va="center", fontsize=8)
+    ax.set_ylim(-0.8, max(len(names), 6) - 0.2)
+    ax.set_xlabel("pairs rejected")
+    if not names:
+        ax.text(0.5, 0.5, "no pair rejected", ha="center", transform=ax.transAxes)
+    ax.tick_params(axis="y", labelsize=8)
+
+
+def _per_document(ax, pairs: Sequence[BuiltPair]) -> None:
+    sentences = Counter(p.doc for p in pairs if p.kept and p.level == "sentence")
+    paragraphs = Counter(p.doc for p in pairs if p.kept and p.level == "paragraph")
+    docs = sorted(set(sentences) | set(paragraphs), key=lambda d: (-sentences[d], -paragraphs[d], d))
+    shown = docs[:_MAX_DOCUMENTS][::-1]
+    ys = range(len(shown))
+    ax.barh([y + 0.2 for y in ys], [sentences[d] for d in shown], height=0.4, color=_KEPT, label="sentence pairs")
+    ax.barh([y - 0.2 for y in ys], [paragraphs[d] for d in shown], height=0.4, color="#8bb8d8", label="paragraph pairs")
+    ax.set_yticks(list(ys), [_short(d) for d in shown], fontsize=7)
+    ax.set_ylim(-0.8, max(len(shown), 6) - 0.2)  # bars of one size however few the documents
+    ax.set_xlabel("kept pairs")
+    more = f" (the {len(shown)} largest of {len(docs):,})" if len(docs) > len(shown) else ""
+    ax.set_title(f"documents{more}", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right")
+
+
+def _short(doc: str, width: int = 32) -> str:
+    return doc if len(doc) <= width else "…" + doc[-(width - 1) :]
