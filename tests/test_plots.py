@@ -1,0 +1,31 @@
+"""The corpus plots are PNG images a viewer can open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from aligner.plots import PLOTS, write_plots
+from aligner.review import read_build
+from tests.corpora import banded_build
+
+
+def test_plots_open_as_images(tmp_path: Path):
+    build = read_build(banded_build(tmp_path / "c", {0.995: 40, 0.9: 10, 0.86: 5}, docs=40))
+    paths = write_plots(build)
+    assert [p.name for p in paths] == list(PLOTS) and all(p.parent == tmp_path / "c" / "plots" for p in paths)
+    for path in paths:
+        with Image.open(path) as image:
+            image.verify()  # a whole, readable PNG
+        with Image.open(path) as image:
+            assert image.format == "PNG" and image.size == (750, 360)
+            low, high = image.convert("L").getextrema()
+            assert high - low > 100  # something is drawn
+
+
+def test_plots_of_a_corpus_with_nothing_rejected(tmp_path: Path):
+    from tests.corpora import sentence_pair, write_build
+
+    build = read_build(write_build(tmp_path / "c", [sentence_pair("a.txt", 0, 0.99)]))
+    assert all(p.stat().st_size > 1000 for p in write_plots(build, tmp_path / "out"))
