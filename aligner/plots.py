@@ -23,7 +23,8 @@ PLOTS = {
 }
 """File name -> caption of every plot `write_plots` draws, in page order."""
 
-_MAX_DOCUMENTS = 30  # documents shown in pairs_per_document.png (the largest)
+_HEIGHT = 3.6  # inches at 100 dpi: 750 x 360 pixels
+_MAX_DOCUMENTS = 15  # documents shown in pairs_per_document.png (the largest)
 _KEPT, _REJECTED = "#2a7ab0", "#d9822b"
 
 
@@ -49,9 +50,15 @@ def write_plots(build: Build, outdir: Path | None = None) -> list[Path]:
         "drops_by_reason.png": lambda ax: _drops(ax, build.pairs),
         "pairs_per_document.png": lambda ax: _per_document(ax, build.pairs),
     }
+    # A bar chart is as tall as its bars need, up to the others' height.
+    bars = {
+        "drops_by_reason.png": len({(p.level, p.reason) for p in build.pairs if not p.kept}),
+        "pairs_per_document.png": min(len({p.doc for p in build.pairs if p.kept}), _MAX_DOCUMENTS),
+    }
+    heights = {name: min(_HEIGHT, 1.3 + 0.3 * max(bars.get(name, 99), 2)) for name in PLOTS}
     paths = []
     for name in PLOTS:
-        fig, axes = plt.subplots(1, 2 if name == "score_histogram.png" else 1, figsize=(7.5, 3.6), dpi=100)
+        fig, axes = plt.subplots(1, 2 if name == "score_histogram.png" else 1, figsize=(7.5, heights[name]), dpi=100)
         draw[name](axes)
         fig.tight_layout()
         path = outdir / name
@@ -108,7 +115,6 @@ def _drops(ax, pairs: Sequence[BuiltPair]) -> None:
     ax.barh(names, [counts[k] for k in names], color=_REJECTED)
     for y, k in enumerate(names):
         ax.text(counts[k], y, f" {counts[k]:,}", va="center", fontsize=8)
-    ax.set_ylim(-0.8, max(len(names), 6) - 0.2)
     ax.set_xlabel("pairs rejected")
     if not names:
         ax.text(0.5, 0.5, "no pair rejected", ha="center", transform=ax.transAxes)
@@ -124,7 +130,6 @@ def _per_document(ax, pairs: Sequence[BuiltPair]) -> None:
     ax.barh([y + 0.2 for y in ys], [sentences[d] for d in shown], height=0.4, color=_KEPT, label="sentence pairs")
     ax.barh([y - 0.2 for y in ys], [paragraphs[d] for d in shown], height=0.4, color="#8bb8d8", label="paragraph pairs")
     ax.set_yticks(list(ys), [_short(d) for d in shown], fontsize=7)
-    ax.set_ylim(-0.8, max(len(shown), 6) - 0.2)  # bars of one size however few the documents
     ax.set_xlabel("kept pairs")
     more = f" (the {len(shown)} largest of {len(docs):,})" if len(docs) > len(shown) else ""
     ax.set_title(f"documents{more}", fontsize=9)

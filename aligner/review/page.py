@@ -120,7 +120,11 @@ def page_data(build: Build, rows: Sequence[BuiltPair], reviewed: Sequence[bool],
         if en_spans:
             he[k] = [x for span in en_spans for x in span]
     kept = sum(p.kept for p in build.pairs)
-    summary = f"{kept:,} kept and {len(build.pairs) - kept:,} rejected pairs from {len({p.doc for p in build.pairs}):,} documents"
+    docs_with_pairs = len({p.doc for p in build.pairs})
+    summary = (
+        f"{kept:,} kept and {len(build.pairs) - kept:,} rejected pairs from {docs_with_pairs:,} "
+        f"document{'s' if docs_with_pairs != 1 else ''}"
+    )
     cols = {
         "id": [p.id for p in rows],
         "doc": [doc_index[p.doc] for p in rows],
