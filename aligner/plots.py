@@ -85,7 +85,8 @@ def _score_histogram(axes, build: Build) -> None:
         ax.text(threshold, 0.97, f" {threshold:g}", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
         if max(len(kept), len(rejected)) > 100:  # a peak near 1 would flatten the rest
             ax.set_yscale("log")
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        else:
+            ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_title(f"{level} pairs ({len(kept):,} kept, {len(rejected):,} rejected)", fontsize=9)
         ax.set_xlabel("score")
         ax.set_xlim(0, 1)

@@ -12,7 +12,7 @@ from tests.corpora import banded_build
 
 
 def test_plots_open_as_images(tmp_path: Path):
-    build = read_build(banded_build(tmp_path / "c", {0.995: 40, 0.9: 10, 0.86: 5}, docs=40))
+    build = read_build(banded_build(tmp_path / "c", {0.995: 110, 0.9: 10, 0.86: 5}, docs=40))
     paths = write_plots(build)
     assert [p.name for p in paths] == list(PLOTS) and all(p.parent == tmp_path / "c" / "plots" for p in paths)
     for path in paths:

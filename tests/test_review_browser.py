@@ -107,6 +107,15 @@ def test_page_loads_filters_searches_and_sorts(context, seeds_page):
     assert f"of {len(low)} pairs" in _count(page) and page.inner_text(".pair .badge.rej") == "low_score"
     page.select_option("#reason", "")
 
+    page.fill("#doc", "rfa_")  # the English-only seed: no pair
+    page.wait_for_function("document.querySelector('#count').textContent === '0 pairs'")
+    assert page.locator(".empty-list").count() == 1
+    page.fill("#doc", "")
+    page.wait_for_function(f"document.querySelector('#count').textContent.indexOf(' of {total} ') >= 0")
+    page.locator(".pair a.doc").first.click()  # a pair's document: that document only
+    docs = {p.doc for p in build.pairs}
+    assert page.input_value("#doc") in docs and f"of {total} pairs" in _count(page)  # the seeds' pairs share one
+
     page.select_option("#level", "1")
     sentences = sum(p.level == "sentence" for p in build.pairs)
     assert f"of {sentences} pairs" in _count(page)
