@@ -239,7 +239,8 @@ def format_audit(report: AuditReport) -> str:
     if not report.levels:
         lines.append("no kept pairs")
     if report.rejected_marked:
-        lines.append(f"marks on rejected pairs: {report.rejected_marked:,} ({report.rejected_good:,} good: pairs the filters lost)")
+        lost = f"{report.rejected_good:,} good: pairs the filters lost"
+        lines.append(f"marks on rejected pairs: {report.rejected_marked:,} ({lost})")
     if report.unknown:
         lines.append(f"marks whose id this corpus does not hold: {report.unknown:,} (left out)")
     return "\n".join(lines) + "\n"

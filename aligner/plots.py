@@ -139,3 +139,17 @@ def _per_document(ax, pairs: Sequence[BuiltPair]) -> None:
 
 def _short(doc: str, width: int = 32) -> str:
     return doc if len(doc) <= width else "…" + doc[-(width - 1) :]
+
+
+def plots_markdown(build_dir: Path) -> str:
+    """The plots a build folder holds as Markdown image lines, for its dataset card
+    (README.md in the same folder): `![caption](plots/name.png)`, in `PLOTS` order.
+
+    Args:
+        build_dir: the build folder.
+
+    Returns:
+        One line a plot that exists, or "" when there is none.
+    """
+    lines = [f"![{caption}]({PLOTS_DIR}/{name})" for name, caption in PLOTS.items()]
+    return "".join(line + "\n" for line, name in zip(lines, PLOTS) if (Path(build_dir) / PLOTS_DIR / name).is_file())

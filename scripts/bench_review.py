@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -26,17 +25,9 @@ from aligner.export import write_corpus
 from aligner.pipeline import Corpus
 from aligner.records import Features, Pair
 from aligner.review import write_review
+from aligner.review.browser import CHROMIUM_ARGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PLACES = [("東京", "Tokyo"), ("大阪", "Osaka"), ("平壌", "Pyongyang"), ("丹東", "Dandong"), ("京都", "Kyoto")]
 PEOPLE = [("キム", "Kim"), ("山川", "Yamakawa"), ("ロジャース", "Rogers"), ("吉村", "Yoshimura")]
 JA = [
@@ -82,7 +73,8 @@ def synthetic_pairs(n: int, docs: int = 1000, seed: int = 0) -> list[Pair]:
             reason = "" if kept else ("low_score" if score < 0.85 else rng.choice(REASONS))
             spans = ((2 * k, j * 60, j * 60 + len(ja)),), ((2 * k + 1, j * 120, j * 120 + len(en)),)
             f = _features(rng, numbers, names)
-            pairs.append(Pair(doc, "sentence", ja, en, (2 * k,), (2 * k + 1,), *spans, f, round(score, 4), kept, reason))
+            blocks = (2 * k,), (2 * k + 1,)
+            pairs.append(Pair(doc, "sentence", ja, en, *blocks, *spans, f, round(score, 4), kept, reason))
         k += 1
     return pairs[:n]
 
@@ -104,8 +96,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "bench_review")
     parser.add_argument("--reuse", action="store_true", help="Keep the corpus already in --out.")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--chromium", default=find_chromium(), help="Chromium binary (default: found on the PATH).")
     args = parser.parse_args()
+    if args.chromium is None:
+        print("no Chromium found: install it (Debian: apt-get install chromium) or pass --chromium", file=sys.stderr)
+        return 2
     from playwright.sync_api import sync_playwright
 
     if not (args.reuse and (args.out / "pairs.jsonl").exists()):
@@ -120,7 +115,7 @@ def main() -> int:
 
     shown, wall, search = [], [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=args.chromium, args=list(CHROMIUM_ARGS), headless=True)
         for _ in range(args.runs):
             context = browser.new_context(viewport={"width": 1400, "height": 900})
             page = context.new_page()
@@ -139,7 +134,8 @@ def main() -> int:
             )
             context.close()
         browser.close()
-    print(f"first pairs shown, from navigation start: median {statistics.median(shown):.2f} s ({', '.join(f'{s:.2f}' for s in shown)})")
+    runs = ", ".join(f"{s:.2f}" for s in shown)
+    print(f"first pairs shown, from navigation start: median {statistics.median(shown):.2f} s ({runs})")
     print(f"page.goto to first pairs shown (wall):    median {statistics.median(wall):.2f} s")
     print(f"search over every pair (after the 150 ms debounce): median {statistics.median(search):.2f} s")
     return 0

@@ -172,7 +172,9 @@ def test_sample_is_proportional_to_the_bands(tmp_path: Path):
 def test_audit_of_a_known_mix(tmp_path: Path):
     build_dir, build, _, marks = _known_mix(tmp_path)
     corrections = tmp_path / "corrections.jsonl"
-    corrections.write_text("".join(json.dumps({"id": m.id, "ja": m.ja, "en": m.en, "label": m.label}) + "\n" for m in marks))
+    corrections.write_text(
+        "".join(json.dumps({"id": m.id, "ja": m.ja, "en": m.en, "label": m.label}) + "\n" for m in marks)
+    )
     report = audit_corpus(build.pairs, read_corrections(corrections))
     sentence = report.levels[0]
     assert sentence.level == "sentence" and sentence.kept == 1000
@@ -193,7 +195,11 @@ def test_audit_of_a_known_mix(tmp_path: Path):
 def test_audit_reports_rejected_and_unknown_marks(tmp_path: Path):
     build_dir, build, _, marks = _known_mix(tmp_path)
     rejected = [p for p in build.pairs if not p.kept]
-    extra = [Correction(rejected[0].id, "", "", 1), Correction(rejected[1].id, "", "", 0), Correction("nope", "", "", 1)]
+    extra = [
+        Correction(rejected[0].id, "", "", 1),
+        Correction(rejected[1].id, "", "", 0),
+        Correction("nope", "", "", 1),
+    ]
     report = audit_corpus(build.pairs, marks + extra)
     assert (report.rejected_marked, report.rejected_good, report.unknown) == (2, 1, 1)
     assert report.levels[0].estimate.precision == pytest.approx(0.79)  # unchanged by them
@@ -208,7 +214,9 @@ def test_a_later_mark_replaces_an_earlier_one(tmp_path: Path):
 def test_scoring_set_has_the_dev_format(tmp_path: Path):
     build_dir, build, _, marks = _known_mix(tmp_path)
     corrections = tmp_path / "corrections.jsonl"
-    corrections.write_text("".join(json.dumps({"id": m.id, "ja": m.ja, "en": m.en, "label": m.label}) + "\n" for m in marks))
+    corrections.write_text(
+        "".join(json.dumps({"id": m.id, "ja": m.ja, "en": m.en, "label": m.label}) + "\n" for m in marks)
+    )
     out = tmp_path / "scoring.jsonl"
     result = runner.invoke(app, ["audit", str(build_dir), str(corrections), "--scoring-set", str(out)])
     assert result.exit_code == 0, result.output

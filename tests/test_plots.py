@@ -29,3 +29,14 @@ def test_plots_of_a_corpus_with_nothing_rejected(tmp_path: Path):
 
     build = read_build(write_build(tmp_path / "c", [sentence_pair("a.txt", 0, 0.99)]))
     assert all(p.stat().st_size > 1000 for p in write_plots(build, tmp_path / "out"))
+
+
+def test_plots_markdown_references_the_files_for_the_card(tmp_path: Path):
+    from aligner.plots import plots_markdown
+
+    path = banded_build(tmp_path / "c", {0.99: 3})
+    assert plots_markdown(path) == ""
+    write_plots(read_build(path))
+    lines = plots_markdown(path).splitlines()
+    assert lines[0] == "![Scores of kept and rejected pairs, threshold marked](plots/score_histogram.png)"
+    assert [line.rsplit("(", 1)[1].rstrip(")") for line in lines] == [f"plots/{name}" for name in PLOTS]

@@ -5,8 +5,6 @@ them as corrections.jsonl; a screenshot goes to data/review_seeds.png for a pers
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,29 +12,18 @@ from typer.testing import CliRunner
 
 from aligner.cli import app
 from aligner.review import read_build
+from aligner.review.browser import CHROMIUM_ARGS, find_chromium
 from tests.conftest import REPO, SEEDS
 
 pytestmark = pytest.mark.browser
 
-# Chromium as root in a container: no sandbox; nothing reaches for the network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 def _chromium() -> str:
     """The system Chromium, or skip saying how to get one."""
-    for name in (os.environ.get("ALIGNER_CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name) if name else None
-        if path:
-            return path
-    pytest.skip("no Chromium found: install it (Debian: apt-get install chromium) or set ALIGNER_CHROMIUM")
+    path = find_chromium()
+    if path is None:
+        pytest.skip("no Chromium found: install it (Debian: apt-get install chromium) or set ALIGNER_CHROMIUM")
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +32,7 @@ def browser():
     executable = _chromium()
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright not installed: pip install -e '.[test]'")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True)
         yield b
         b.close()
 
@@ -74,7 +61,8 @@ def _open(context, path: Path):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: errors.append(f"request {r.url}") if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    local = ("file:", "data:", "blob:")
+    page.on("request", lambda r: None if r.url.startswith(local) else errors.append(f"request {r.url}"))
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-ready='1']")
     page.errors = errors
@@ -214,4 +202,3 @@ def test_sample_page_shows_the_sample_and_its_context_only_when_linked(context, 
     assert page.locator(".pair.sel.ctx").count() == 1  # the paragraph, shown as context
     assert page.locator(".pair.sel .marks button").count() == 0  # which is not marked
     assert page.errors == []
-

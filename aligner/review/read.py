@@ -90,7 +90,8 @@ def read_build(path: Path) -> Build:
         raise InputError(f"{path}: no such folder; give the -o folder of `aligner build`")
     missing = [name for name in PAIR_FILES if not (path / name).is_file()]
     if missing:
-        raise InputError(f"{path}: not a build folder ({', '.join(missing)} missing); give the -o folder of `aligner build`")
+        what = f"{', '.join(missing)} missing"
+        raise InputError(f"{path}: not a build folder ({what}); give the -o folder of `aligner build`")
     pairs: list[BuiltPair] = []
     seen: set[str] = set()
     for name in PAIR_FILES:
