@@ -201,4 +201,21 @@ def test_sample_page_shows_the_sample_and_its_context_only_when_linked(context, 
     page.locator(".pair:not(.ctx) a.para").first.click()
     assert page.locator(".pair.sel.ctx").count() == 1  # the paragraph, shown as context
     assert page.locator(".pair.sel .marks button").count() == 0  # which is not marked
+    context_id = read_build(seeds_page).pairs[int(page.get_attribute(".pair.sel", "data-i"))].id
+
+    # marked on the whole corpus's page (marks are shared), it is still no mark of the sample
+    full = _open(context, seeds_page / "review.html")
+    full.fill("#search", f"id:{context_id}")
+    full.wait_for_function("document.querySelector('#count').textContent.indexOf(' of 1 pairs') >= 0")
+    full.keyboard.press("Escape")  # out of the search box
+    full.keyboard.press("g")
+    assert "1 marked" in full.inner_text("#stats")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert "0 marked" in page.inner_text("#stats")
+    page.keyboard.press("g")  # the first sampled pair
+    with page.expect_download() as info:
+        page.click("#download")
+    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["id"] != context_id
     assert page.errors == []
