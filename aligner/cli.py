@@ -35,6 +35,20 @@ MinLang = Annotated[float, typer.Option("--min-lang", help="Least language confi
 MaxOverlap = Annotated[float, typer.Option("--max-overlap", help="Reject sides at least this alike as text.")]
 Dedup = Annotated[bool, typer.Option("--dedup/--no-dedup", help="Reject exact and near duplicates.")]
 
+Formats = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="Formats, comma-separated: jsonl,tsv,moses,parquet,tmx,hf (hf needs aligner's extra 'hf').",
+    ),
+]
+Level = Annotated[str, typer.Option("--level", help="Pairs the formats but jsonl hold: sentence or paragraph.")]
+KeptOnly = Annotated[
+    bool,
+    typer.Option("--kept-only/--no-kept-only", help="Formats but jsonl hold kept pairs only (else rejected ones too)."),
+]
+ShardRows = Annotated[int | None, typer.Option("--shard-rows", help="Parquet files of at most this many rows.")]
+
 _FILTERS = FilterConfig()  # the defaults the options show
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build Japanese/English parallel corpora.")
@@ -82,19 +96,24 @@ def build_cli(
     dedup: Dedup = _FILTERS.dedup,
     cache: Cache = None,
     no_cache: NoCache = False,
+    formats: Formats = "jsonl",
+    level: Level = "sentence",
+    kept_only: KeptOnly = True,
+    shard_rows: ShardRows = None,
 ) -> None:
     """Align the JA and EN paragraphs and sentences of bilingual documents into a corpus folder."""
     from aligner import __version__
     from aligner.embed import get_embedder
-    from aligner.export import write_corpus
+    from aligner.export import ExportConfig, parse_formats, write_corpus
     from aligner.pipeline import build
 
     filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
     config = BuildConfig(model=model, filters=filters, min_alignment_score=min_alignment_score)
     try:
+        export = ExportConfig(parse_formats(formats, always=("jsonl",)), level, kept_only, shard_rows)
         embedder = get_embedder(config.model, cache=_cache_option(no_cache, cache))
         corpus = build(inputs, config, embedder=embedder, progress=sys.stderr.isatty())
-        report = write_corpus(corpus, output, config, embedder.name, __version__)
+        report = write_corpus(corpus, output, config, embedder.name, __version__, export)
     except AlignerError as e:
         _fail(e)
         return
@@ -112,13 +131,44 @@ def build_cli(
     )
 
 
+@app.command("export")
+def export_cli(
+    build_dir: Path = typer.Argument(..., help="A folder written by aligner build."),
+    output: Path = typer.Option(..., "-o", "--output", help="Folder for the files (may be BUILD_DIR itself)."),
+    formats: Formats = "jsonl",
+    level: Level = "sentence",
+    kept_only: KeptOnly = True,
+    shard_rows: ShardRows = None,
+) -> None:
+    """Write an existing build in other formats, with a dataset card, without aligning again."""
+    from aligner.export import ExportConfig, export_build, parse_formats
+
+    try:
+        export = ExportConfig(parse_formats(formats), level, kept_only, shard_rows)
+        manifest = export_build(build_dir, output, export)
+    except AlignerError as e:
+        _fail(e)
+        return
+    except OSError as e:
+        _fail(_write_error(output, e))
+        return
+    rows = ", ".join(f"{o['path']} {o['rows']}" for o in manifest["outputs"] if o["rows"] is not None)
+    typer.echo(f"wrote {output}: {rows}", err=True)
+
+
 @app.command("align")
 def align_cli(
     ja_file: Path = typer.Argument(..., help="Japanese side: one segment per line."),
     en_file: Path = typer.Argument(..., help="English side: one segment per line."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here instead of to standard output."),
     split: bool = typer.Option(False, "--split", help="Inputs are raw text: split paragraphs into sentences first."),
-    fmt: str = typer.Option("beads", "--format", help="beads ([0]:[0]:0.1234 lines), jsonl or tsv."),
+    fmt: str = typer.Option(
+        "beads",
+        "--format",
+        help="beads: Vecalign's [0]:[0]:0.1234 lines, every bead. jsonl: every bead with its text, cost and "
+        "alignment_score (the bead's fit, not aligner score's calibrated score). tsv: ja<TAB>en<TAB>alignment_score, "
+        "the pairs only (1-0 and 0-1 beads are left out).",
+    ),
     model: str = typer.Option("use", "--model", help="Embedder: 'use' or 'st:NAME_OR_PATH'."),
     cache: Path | None = typer.Option(
         None, "--cache", help="Embedding cache file (default ~/.cache/aligner/embeddings.sqlite)."

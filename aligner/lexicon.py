@@ -2,11 +2,11 @@
 names are read.
 
 The data are the EDRDG dictionaries (JMdict for words, JMnedict for names, KANJIDIC2 for the
-readings of single kanji; CC BY-SA 4.0) as compiled into SQLite by the `jamdict-data`
-package. Word lookups go to the database by index and are cached; only the KANJIDIC
-readings and the English vocabulary (a few tens of thousands of entries, about a second to
-read) are loaded whole. Open one Lexicon per process: an SQLite connection must not cross
-a fork.
+readings of single kanji; CC BY-SA 4.0, see resources/LEXICON-LICENSE.txt), reduced by
+`scripts/build_lexicon.py` to what the features read and shipped as one SQLite file in the
+package (resources/lexicon.sqlite). Word lookups go to the file by index and are cached;
+only the KANJIDIC readings and the English vocabulary are loaded whole. Open one Lexicon
+per process: an SQLite connection must not cross a fork.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -40,8 +39,6 @@ _RENDAKU = {
 
 _PARENTHESES = re.compile(r"\([^)]*\)\s*")
 _CACHE_LIMIT = 200_000
-_SINGLE_CHAR_SENSES = 2
-_VOCABULARY_MIN_GLOSSES = 3
 
 
 @lru_cache(maxsize=200_000)
@@ -69,17 +66,16 @@ def gloss_initials(gloss: str) -> frozenset[str]:
 
 
 class Lexicon:
-    """Read access to the dictionary database at `path` (a jamdict-data SQLite file).
-
-    Joins are written CROSS JOIN so that SQLite starts from the looked-up forms (by index)
-    rather than from every English gloss.
+    """Read access to the compact dictionary at `path` (written by scripts/build_lexicon.py).
 
     Thread-safe: one connection, used under a lock.
     """
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            raise AlignerError(f"{path}: dictionary database not found; reinstall with `pip install jamdict-data`")
+            raise AlignerError(
+                f"{path}: dictionary file not found; reinstall aligner (pip install --force-reinstall aligner)"
+            )
         self.path = path
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
@@ -114,26 +110,11 @@ class Lexicon:
         wanted = list(dict.fromkeys(forms))
         missing = [f for f in wanted if f not in self._glosses]
         if missing:
-            found: dict[str, set[str]] = {}
-            common: set[str] = set()
-            for table in ("Kanji", "Kana"):
-                sql = (
-                    f"SELECT k.text, s.idseq, s.ID, g.text FROM {table} k CROSS JOIN Sense s ON s.idseq = k.idseq "
-                    "CROSS JOIN SenseGloss g ON g.sid = s.ID WHERE g.lang = 'eng' AND k.text IN ({marks})"
-                )
-                rows = self._batched(sql, missing)
-                senses: dict[tuple[str, int], list[int]] = {}
-                for form, entry, sense, _ in rows:
-                    senses.setdefault((form, entry), []).append(sense)
-                for form, entry, sense, gloss in rows:
-                    # a single character has many senses; only its first ones are what it
-                    # usually means (上 'above, top', not 'going to Kyoto')
-                    if len(form) > 1 or sorted(set(senses[form, entry])).index(sense) < _SINGLE_CHAR_SENSES:
-                        found.setdefault(form, set()).update(gloss_stems(gloss) | gloss_initials(gloss))
-                    if _PARENTHESES.sub("", gloss)[:1].islower():  # '(written) report', not '(South) Korea'
-                        common.add(form)
-            self._remember(self._glosses, {f: frozenset(found.get(f, ())) for f in missing})
-            self._remember(self._common, {f: f in common for f in missing})
+            sql = "SELECT form, common, glosses FROM word WHERE form IN ({marks})"
+            rows = {form: (bool(common), glosses.split("\n")) for form, common, glosses in self._batched(sql, missing)}
+            stems = {f: frozenset(w for g in rows[f][1] for w in gloss_stems(g) | gloss_initials(g)) for f in rows}
+            self._remember(self._glosses, {f: stems.get(f, frozenset()) for f in missing})
+            self._remember(self._common, {f: f in rows and rows[f][0] for f in missing})
         return {f: self._glosses[f] for f in wanted if self._glosses.get(f)}
 
     def common_words(self, forms: Iterable[str]) -> set[str]:
@@ -161,13 +142,11 @@ class Lexicon:
         return {w for w in words if _base_forms(w.lower()) & vocabulary}
 
     def _vocabulary(self) -> frozenset[str]:
-        """Every word written in lowercase in at least _VOCABULARY_MIN_GLOSSES English glosses
-        (read once, ~30,000 words): a romanised Japanese word in one gloss (asahi, tono) is
-        no English word."""
+        """Every word written in lowercase in at least 3 English glosses (read once, ~25,000
+        words; see scripts/build_lexicon.py): a romanised Japanese word in one gloss (asahi,
+        tono) is no English word."""
         if self._english is None:
-            rows = self._query("SELECT text FROM SenseGloss WHERE lang = 'eng'", [])
-            counts = Counter(w for (text,) in rows for w in set(re.findall(r"(?<![A-Za-z])[a-z]+", text)))
-            self._english = frozenset(w for w, n in counts.items() if n >= _VOCABULARY_MIN_GLOSSES)
+            self._english = frozenset(w for (w,) in self._query("SELECT word FROM english", []))
         return self._english
 
     def readings(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -182,13 +161,8 @@ class Lexicon:
         missing = [f for f in wanted if f not in self._readings]
         if missing:
             found: dict[str, set[str]] = {}
-            for words, kana in (("Kanji", "Kana"), ("NEKanji", "NEKana")):
-                sql = (
-                    f"SELECT k.text, r.text FROM {words} k CROSS JOIN {kana} r ON r.idseq = k.idseq "
-                    "WHERE k.text IN ({marks})"
-                )
-                for form, reading in self._batched(sql, missing):
-                    found.setdefault(form, set()).add(plain_romaji(romanize(reading)))
+            for form, kana in self._batched("SELECT form, kana FROM reading WHERE form IN ({marks})", missing):
+                found[form] = {plain_romaji(romanize(reading)) for reading in kana.split(" ")}
             for f in missing:
                 found.setdefault(f, set()).update(self._kanji.get(f, ()))
             self._remember(self._readings, {f: frozenset(r for r in found[f] if r) for f in missing})
@@ -199,12 +173,7 @@ class Lexicon:
         and the Chinese (pinyin, tones dropped) and Korean readings (`korean_variants`) by
         which English writes Chinese and Korean names that Japanese writes in kanji (丹東 ~
         Dandong, 習近平 ~ Xi Jinping, 金正恩 ~ Kim Jong Un)."""
-        rows = self._query(
-            "SELECT c.literal, r.r_type, r.value FROM character c JOIN rm_group g ON g.cid = c.ID "
-            "JOIN reading r ON r.gid = g.ID WHERE r.r_type IN ('ja_on', 'ja_kun', 'pinyin', 'korean_r') "
-            "UNION ALL SELECT c.literal, 'nanori', n.value FROM character c JOIN nanori n ON n.cid = c.ID",
-            [],
-        )
+        rows = self._query("SELECT literal, kind, value FROM kanji", [])
         out: dict[str, set[str]] = {}
         for literal, kind, value in rows:
             if kind == "pinyin":
@@ -253,16 +222,10 @@ def voiced(reading: str) -> tuple[str, ...]:
     return (reading,)
 
 
-def database_path() -> Path:
-    """Where the jamdict-data package keeps its SQLite file."""
-    try:
-        import jamdict_data
-    except ImportError as e:
-        raise AlignerError("the dictionary package is missing: pip install jamdict-data") from e
-    return Path(jamdict_data.JAMDICT_DB_PATH)
+LEXICON_FILE = Path(__file__).parent / "resources" / "lexicon.sqlite"
 
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The dictionary of the installed jamdict-data package, opened once per process."""
-    return Lexicon(database_path())
+    """The dictionary shipped in the package, opened once per process."""
+    return Lexicon(LEXICON_FILE)

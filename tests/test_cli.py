@@ -22,6 +22,7 @@ def test_build_on_the_seeds_writes_every_file(tmp_path: Path):
     result = runner.invoke(app, ["build", str(SEEDS), "-o", str(out), "--cache", str(tmp_path / "emb.sqlite")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        "README.md",
         "manifest.json",
         "pairs.jsonl",
         "paragraphs.jsonl",

@@ -72,11 +72,11 @@ def assert_matches_golden(out: str, golden: Path, fmt: str) -> None:
         if fmt == "jsonl":
             g, w = json.loads(got), json.loads(want)
             assert list(g) == list(w)  # the same keys in the same order
-            assert {k: v for k, v in g.items() if k not in ("cost", "score")} == {
-                k: v for k, v in w.items() if k not in ("cost", "score")
+            assert {k: v for k, v in g.items() if k not in ("cost", "alignment_score")} == {
+                k: v for k, v in w.items() if k not in ("cost", "alignment_score")
             }
-            assert (g["cost"], g["score"]) == pytest.approx((w["cost"], w["score"]), abs=0.005)
-            assert not g["ja_ids"] or not g["en_ids"] or g["score"] > 0.5
+            assert (g["cost"], g["alignment_score"]) == pytest.approx((w["cost"], w["alignment_score"]), abs=0.005)
+            assert not g["ja_ids"] or not g["en_ids"] or g["alignment_score"] > 0.5
         else:
             *g_text, g_num = got.split("\t" if fmt == "tsv" else ":")
             *w_text, w_num = want.split("\t" if fmt == "tsv" else ":")
@@ -177,7 +177,7 @@ def test_align_split_cuts_paragraphs_into_sentences(tmp_path: Path, model):
         ([1], [1], "明日は雨が降るでしょう。", "It will rain tomorrow."),
         ([2], [2, 3], "猫が好きです。", "I like cats. I also like dogs."),
     ]
-    assert all(r["score"] > 0.9 for r in records)
+    assert all(r["alignment_score"] > 0.9 for r in records)
     # without --split, each line is one segment
     lines = run("align", ja, en, "--no-cache")
     assert_covers(lines.stdout, 3, 4)

@@ -175,7 +175,7 @@ def test_write_corpus(tmp_path):
     out = tmp_path / "corpus"
     returned = write_corpus(corpus, out, config, embedder_name="fake-emb", version="9.9.9")
 
-    names = ["manifest.json", "pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "report.json"]
+    names = ["README.md", "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "report.json"]
     assert sorted(p.name for p in out.iterdir()) == names
     assert [r["score"] for r in read_jsonl(out / "paragraphs.jsonl")] == [0.7]
     assert [r["score"] for r in read_jsonl(out / "pairs.jsonl")] == [0.8, 0.9]
@@ -217,3 +217,40 @@ def test_write_corpus_empty(tmp_path):
     assert rep["totals"]["rejected"] == 0 and rep["rejected_by_reason"] == {}
     assert rep["sentence_score_quantiles"] == {}
     assert (tmp_path / "pairs.jsonl").read_bytes() == b""
+
+
+def test_atomic_dir_replaces_a_folder_whole(tmp_path):
+    from aligner.export import atomic_dir
+
+    target = tmp_path / "parquet"
+    target.mkdir()
+    (target / "old-0.parquet").write_text("old", encoding="utf-8")
+    (target / "old-1.parquet").write_text("old", encoding="utf-8")
+    with atomic_dir(target) as tmp:
+        (tmp / "new-0.parquet").write_text("new", encoding="utf-8")
+        assert sorted(p.name for p in target.iterdir()) == ["old-0.parquet", "old-1.parquet"]
+    assert sorted(p.name for p in target.iterdir()) == ["new-0.parquet"]  # no stale file of the old set
+    assert [p.name for p in tmp_path.iterdir()] == ["parquet"]
+    assert oct(stat.S_IMODE(target.stat().st_mode)) == oct(0o777 & ~_umask())
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_atomic_dir_failure_leaves_the_old_folder(tmp_path, existing):
+    from aligner.export import atomic_dir
+
+    target = tmp_path / "hf"
+    if existing:
+        target.mkdir()
+        (target / "state.json").write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="boom"), atomic_dir(target) as tmp:
+        (tmp / "state.json").write_text("half", encoding="utf-8")
+        raise RuntimeError("boom")
+    assert [p.name for p in tmp_path.iterdir()] == (["hf"] if existing else [])
+    if existing:
+        assert (target / "state.json").read_text(encoding="utf-8") == "old"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

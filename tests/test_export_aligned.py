@@ -59,11 +59,11 @@ def test_formats_are_the_three_documented():
 def test_bead_records_literal():
     records = bead_records(BEADS[:5], JA, EN, SENTENCE_COST)
     assert records == [
-        {"ja_ids": [0], "en_ids": [0], "ja": JA[0], "en": EN[0], "cost": 0.3, "score": 0.9999},
-        {"ja_ids": [1], "en_ids": [1], "ja": JA[1], "en": EN[1], "cost": 1.2, "score": 0.5},
-        {"ja_ids": [2], "en_ids": [], "ja": "", "en": "", "cost": 0.0, "score": 0.0},
-        {"ja_ids": [3], "en_ids": [2], "ja": JA[3], "en": EN[2], "cost": 1.3, "score": 0.2689},
-        {"ja_ids": [4, 5], "en_ids": [3], "ja": JA[4] + JA[5], "en": EN[3], "cost": 1.4, "score": 0.982},
+        {"ja_ids": [0], "en_ids": [0], "ja": JA[0], "en": EN[0], "cost": 0.3, "alignment_score": 0.9999},
+        {"ja_ids": [1], "en_ids": [1], "ja": JA[1], "en": EN[1], "cost": 1.2, "alignment_score": 0.5},
+        {"ja_ids": [2], "en_ids": [], "ja": "", "en": "", "cost": 0.0, "alignment_score": 0.0},
+        {"ja_ids": [3], "en_ids": [2], "ja": JA[3], "en": EN[2], "cost": 1.3, "alignment_score": 0.2689},
+        {"ja_ids": [4, 5], "en_ids": [3], "ja": JA[4] + JA[5], "en": EN[3], "cost": 1.4, "alignment_score": 0.982},
     ]
 
 
@@ -104,14 +104,14 @@ def test_bead_record_score(params, size, cost, score):
     a, b = size
     bead = Bead(tuple(range(a)), tuple(range(b)), cost)
     (record,) = bead_records([bead], ["あ"] * a, ["a"] * b, params)
-    assert record["score"] == score
+    assert record["alignment_score"] == score
     assert record["cost"] == round(cost, 4)
 
 
 @pytest.mark.parametrize("bead", [Bead((0,), (), 0.6), Bead((), (0,), 0.6), Bead((0,), (), 0.0), Bead((), (0,), -1.0)])
 def test_null_beads_score_0(bead):
     (record,) = bead_records([bead], ["あ"], ["a"], SENTENCE_COST)
-    assert record["score"] == 0.0
+    assert record["alignment_score"] == 0.0
 
 
 def test_cost_is_rounded_to_4_places_everywhere():

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from aligner.errors import AlignerError
-from aligner.lexicon import Lexicon, default_lexicon, gloss_initials, gloss_stems, korean_variants, stem, voiced
+from aligner.lexicon import (
+    LEXICON_FILE,
+    Lexicon,
+    default_lexicon,
+    gloss_initials,
+    gloss_stems,
+    korean_variants,
+    stem,
+    voiced,
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,5 +98,15 @@ def test_voiced(reading, forms):
 
 
 def test_a_missing_database_names_the_file_and_the_fix(tmp_path: Path):
-    with pytest.raises(AlignerError, match=r"nothing\.db.*jamdict-data"):
+    with pytest.raises(AlignerError, match=r"nothing\.db.*reinstall aligner"):
         Lexicon(tmp_path / "nothing.db")
+
+
+def test_the_shipped_dictionary_carries_its_licence_and_sources():
+    db = sqlite3.connect(f"file:{LEXICON_FILE}?mode=ro", uri=True)
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    assert "CC BY-SA 4.0" in meta["licence"] and "EDRDG" in meta["licence"]
+    assert {"jmdict.version", "jmnedict.version", "kanjidic2.version"} <= set(meta)
+    licence = (LEXICON_FILE.parent / "LEXICON-LICENSE.txt").read_text(encoding="utf-8")
+    assert "Attribution-ShareAlike 4.0 International Public License" in licence
+    assert "Electronic Dictionary Research and Development Group" in licence

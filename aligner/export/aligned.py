@@ -15,9 +15,10 @@ FORMATS = ("beads", "jsonl", "tsv")
 
 
 def bead_records(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], params: CostParams) -> list[dict]:
-    """One dict per bead: `ja_ids`, `en_ids`, the joined `ja` and `en` text, `cost`, and a
-    `score` in [0, 1] (0 for a null bead) from the bead's fit, as `score.pair_score` gives it
-    with a neutral margin (two translated documents offer no neighbours to compare with)."""
+    """One dict per bead: `ja_ids`, `en_ids`, the joined `ja` and `en` text, `cost`, and an
+    `alignment_score` in [0, 1] (0 for a null bead): how well the bead fits the alignment, as
+    `score.pair_score` gives it with a neutral margin (two translated documents offer no
+    neighbours to compare with); not the calibrated quality score of `aligner score`."""
     out = []
     for b in beads:
         a, n = len(b.ja), len(b.en)
@@ -28,7 +29,7 @@ def bead_records(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], pa
             "ja": JOINER["ja"].join(ja[k] for k in b.ja if ja[k].strip()),
             "en": JOINER["en"].join(en[k] for k in b.en if en[k].strip()),
             "cost": round(b.cost, 4),
-            "score": round(score, 4),
+            "alignment_score": round(score, 4),
         })  # fmt: skip
     return out
 
@@ -38,7 +39,8 @@ def format_aligned(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], 
 
     Args:
         fmt: "beads" (Vecalign's `[0]:[0]:0.1234` lines, every bead), "jsonl" (every bead
-            with its text and score) or "tsv" (`ja<TAB>en<TAB>score`, beads with both sides).
+            with its text and alignment score) or "tsv" (`ja<TAB>en<TAB>alignment_score`, the
+            pairs only: 1-0 and 0-1 beads are left out).
     """
     if fmt == "beads":
         return format_beads(beads)
@@ -47,7 +49,7 @@ def format_aligned(beads: Sequence[Bead], ja: Sequence[str], en: Sequence[str], 
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     if fmt == "tsv":
         rows = [r for r in records if r["ja_ids"] and r["en_ids"]]
-        return "".join(f"{_one_line(r['ja'])}\t{_one_line(r['en'])}\t{r['score']}\n" for r in rows)
+        return "".join(f"{_one_line(r['ja'])}\t{_one_line(r['en'])}\t{r['alignment_score']}\n" for r in rows)
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

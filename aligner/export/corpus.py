@@ -9,36 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from aligner.config import BuildConfig
-from aligner.export.files import write_json, write_jsonl
+from aligner.export.card import quantiles
+from aligner.export.formats import ExportConfig, write_outputs
+from aligner.export.pairs import pair_record
 from aligner.records import Pair
 from aligner.score import SCORER_FILE
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-def pair_record(pair: Pair) -> dict:
-    """A pair as a flat JSON-ready dict: doc, level, ja, en, score, kept, reason, block
-    indices, spans (sentence level) and features."""
-    record = {
-        "doc": pair.doc,
-        "level": pair.level,
-        "ja": pair.ja,
-        "en": pair.en,
-        "score": pair.score,
-        "ja_blocks": list(pair.ja_blocks),
-        "en_blocks": list(pair.en_blocks),
-    }
-    if pair.level == "sentence":
-        record["ja_spans"] = [list(s) for s in pair.ja_spans]
-        record["en_spans"] = [list(s) for s in pair.en_spans]
-    record["features"] = dataclasses.asdict(pair.features) if pair.features else None
-    record["kept"] = pair.kept
-    record["reason"] = pair.reason
-    return record
 
 
 def pairs_frame(pairs: Sequence[Pair]) -> pd.DataFrame:
@@ -64,26 +43,24 @@ def _file_entry(source: str) -> dict:
     return {"path": source, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, version: str) -> dict:
-    """Write the corpus folder, each file atomically.
+def write_corpus(
+    corpus, outdir: Path, config: BuildConfig, embedder_name: str, version: str, export: ExportConfig = ExportConfig()
+) -> dict:
+    """Write the corpus folder, each file atomically (see `formats.write_outputs`).
 
     Args:
         corpus: a `pipeline.Corpus`.
         outdir: created if missing.
         config: the run's settings, recorded in the manifest with its signature.
         embedder_name, version: recorded in the manifest.
+        export: the formats to write besides the JSON Lines, which are always written.
 
     Returns:
         The report written to report.json.
     """
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    kept_para = [pair_record(p) for p in corpus.pairs if p.kept and p.level == "paragraph"]
-    kept_sent = [pair_record(p) for p in corpus.pairs if p.kept and p.level == "sentence"]
-    rejected = [pair_record(p) for p in corpus.pairs if not p.kept]
-    write_jsonl(outdir / "paragraphs.jsonl", kept_para)
-    write_jsonl(outdir / "pairs.jsonl", kept_sent)
-    write_jsonl(outdir / "rejected.jsonl", rejected)
+    kept_para = [p for p in corpus.pairs if p.kept and p.level == "paragraph"]
+    kept_sent = [p for p in corpus.pairs if p.kept and p.level == "sentence"]
+    rejected = [p for p in corpus.pairs if not p.kept]
     drops = Counter(f"{p.level}:{p.reason}" for p in corpus.pairs if not p.kept)
     scores = [p.score for p in corpus.pairs if p.kept and p.level == "sentence"]
     report = {
@@ -96,9 +73,8 @@ def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, 
             "rejected": len(rejected),
         },
         "rejected_by_reason": dict(sorted(drops.items())),
-        "sentence_score_quantiles": _quantiles(scores),
+        "sentence_score_quantiles": quantiles(scores),
     }
-    write_json(outdir / "report.json", report)
     manifest = {
         "aligner_version": version,
         "embedder": embedder_name,
@@ -106,14 +82,8 @@ def write_corpus(corpus, outdir: Path, config: BuildConfig, embedder_name: str, 
         "scorer_sha256": _file_entry(str(SCORER_FILE))["sha256"],
         "config": config.as_dict(),
         "inputs": [_file_entry(r.source) for r in corpus.reports],
-        "outputs": ["paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl", "report.json"],
     }
-    write_json(outdir / "manifest.json", manifest)
+    if "jsonl" not in export.formats:
+        export = dataclasses.replace(export, formats=("jsonl", *export.formats))
+    write_outputs(outdir, corpus.pairs, report, manifest, export)
     return report
-
-
-def _quantiles(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {}
-    qs = (0.05, 0.25, 0.5, 0.75, 0.95)
-    return {f"p{int(q * 100)}": round(float(v), 4) for q, v in zip(qs, np.quantile(values, qs))}

@@ -1,0 +1,81 @@
+"""JSON Lines, the build's own format: paragraphs.jsonl, pairs.jsonl and rejected.jsonl, and
+reading them back (with report.json and manifest.json) to export a build without aligning again."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aligner.errors import InputError
+from aligner.export.files import write_jsonl
+from aligner.export.pairs import pair_from_record, pair_record
+from aligner.records import Pair
+
+NAMES = ("paragraphs.jsonl", "pairs.jsonl", "rejected.jsonl")
+_HINT = "; is this a folder written by aligner build?"
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """A build folder read back: every pair (kept ones in file order, then rejected ones),
+    its report.json and its manifest.json."""
+
+    pairs: tuple[Pair, ...]
+    report: dict
+    manifest: dict
+
+
+def write_jsonl_files(folder: Path, pairs: Sequence[Pair]) -> list[tuple[str, int]]:
+    """Write the kept paragraph pairs, the kept sentence pairs and every rejected pair, one
+    `pair_record` a line, to the three files of `NAMES` in `folder`.
+
+    Returns:
+        (file name, lines) of each file.
+    """
+    groups = (
+        [p for p in pairs if p.kept and p.level == "paragraph"],
+        [p for p in pairs if p.kept and p.level == "sentence"],
+        [p for p in pairs if not p.kept],
+    )
+    folder = Path(folder)
+    return [(name, write_jsonl(folder / name, map(pair_record, group))) for name, group in zip(NAMES, groups)]
+
+
+def read_build(folder: Path) -> Build:
+    """Read a folder written by `aligner build`.
+
+    Raises:
+        InputError: a file is missing, or a line is not a pair record of this version (file:line named).
+    """
+    folder = Path(folder)
+    pairs = [pair for name in NAMES for pair in _read_pairs(folder / name)]
+    return Build(tuple(pairs), _read_json(folder / "report.json"), _read_json(folder / "manifest.json"))
+
+
+def _read_pairs(path: Path) -> list[Pair]:
+    pairs = []
+    try:
+        with open(path, encoding="utf-8", newline="\n") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    pairs.append(pair_from_record(json.loads(line)))
+                except (ValueError, KeyError, TypeError) as e:
+                    raise InputError(f"{path}:{number}: not a pair record of aligner's JSON Lines ({e!r})") from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot read it ({e.strerror or e}){_HINT}") from e
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 ({e.reason}){_HINT}") from e
+    return pairs
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(f"{path}: cannot read it ({e.strerror or e}){_HINT}") from e
+    except ValueError as e:
+        raise InputError(f"{path}: not JSON ({e})") from e
