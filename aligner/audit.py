@@ -7,10 +7,9 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from aligner.review.read import BuiltPair
+from aligner.export.pairs import pair_id
+from aligner.records import Pair
 
 Z95 = 1.959963984540054  # the two-sided 95% normal quantile
 
@@ -156,35 +155,36 @@ class AuditReport:
     unknown: int
 
 
-def audit_corpus(pairs: Sequence[BuiltPair], corrections: Sequence[Correction]) -> AuditReport:
+def audit_corpus(pairs: Sequence[Pair], corrections: Sequence[Correction]) -> AuditReport:
     """Estimate the precision of a corpus's kept pairs, level by level, from marks on them.
 
     Marks are taken to be a random sample within each score band (as `review.sample_kept`
     draws them); marks made while browsing at will are not, and bias the estimate.
 
     Args:
-        pairs: every pair of the corpus (`review.read_build`), kept and rejected.
+        pairs: every pair of the corpus (`export.jsonl.read_build`), kept and rejected; a
+            mark names its pair by `export.pairs.pair_id`.
         corrections: the marks; a later mark of the same id replaces an earlier one.
 
     Returns:
         The AuditReport.
     """
     labels = {c.id: c.label for c in corrections}
-    by_id = {p.id: p for p in pairs}
+    by_id = {pair_id(p): p for p in pairs}
     levels = []
     for level in ("sentence", "paragraph"):
-        kept = [p for p in pairs if p.kept and p.level == level]
+        kept = [(i, p) for i, p in by_id.items() if p.kept and p.level == level]
         if not kept:
             continue
-        marks = [(p.score, labels[p.id]) for p in kept if p.id in labels]
-        strata = band_strata((p.score for p in kept), marks)
+        marks = [(p.score, labels[i]) for i, p in kept if i in labels]
+        strata = band_strata((p.score for _, p in kept), marks)
         levels.append(LevelAudit(level, len(kept), stratified_precision(strata), tuple(strata)))
     rejected = [labels[i] for i in labels if i in by_id and not by_id[i].kept]
     unknown = sum(1 for i in labels if i not in by_id)
     return AuditReport(tuple(levels), len(rejected), sum(rejected), unknown)
 
 
-def scoring_records(pairs: Sequence[BuiltPair], corrections: Sequence[Correction]) -> list[dict]:
+def scoring_records(pairs: Sequence[Pair], corrections: Sequence[Correction]) -> list[dict]:
     """The marks as a scoring set in the format of the evaluation data's
     dev/scoring/pairs.jsonl: {"ja", "en", "label" (1 good, 0 bad), "kind"}, kind
     `audit_kept` or `audit_rejected` by the pair's verdict in the corpus (`audit` for an id
@@ -197,7 +197,7 @@ def scoring_records(pairs: Sequence[BuiltPair], corrections: Sequence[Correction
     Returns:
         The records.
     """
-    by_id = {p.id: p for p in pairs}
+    by_id = {pair_id(p): p for p in pairs}
     last = {c.id: c for c in corrections}
     kinds = {i: ("audit_kept" if p.kept else "audit_rejected") for i, p in by_id.items()}
     return [{"ja": c.ja, "en": c.en, "label": c.label, "kind": kinds.get(c.id, "audit")} for c in last.values()]

@@ -362,7 +362,8 @@ def audit_cli(
     """Estimate the precision of the kept corpus from marks on a sample, with a 95% Wilson interval."""
     from aligner.audit import audit_corpus, format_audit, scoring_records
     from aligner.export.files import write_jsonl
-    from aligner.review import read_build, read_corrections
+    from aligner.export.jsonl import read_build
+    from aligner.review import read_corrections
 
     try:
         build = read_build(build_dir)

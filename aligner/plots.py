@@ -7,12 +7,9 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from aligner.export.files import atomic_write
-
-if TYPE_CHECKING:
-    from aligner.review.read import Build, BuiltPair
+from aligner.records import Pair
 
 PLOTS_DIR = "plots"
 PLOTS = {
@@ -28,12 +25,14 @@ _MAX_DOCUMENTS = 15  # documents shown in pairs_per_document.png (the largest)
 _KEPT, _REJECTED = "#2a7ab0", "#d9822b"
 
 
-def write_plots(build: Build, outdir: Path | None = None) -> list[Path]:
+def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: Path) -> list[Path]:
     """Draw the four plots of `PLOTS` for a corpus and write them as PNG files.
 
     Args:
-        build: the corpus (`review.read_build`).
-        outdir: where to write them; `plots/` inside the build folder by default.
+        pairs: every pair of the corpus, kept and rejected (`export.jsonl.read_build`).
+        thresholds: (min_score, min_alignment_score), marked on the score histograms
+            (`review.thresholds` reads them from a manifest).
+        outdir: the folder to write them to (`PLOTS_DIR` inside a build folder, by convention).
 
     Returns:
         The paths written, in the order of `PLOTS`.
@@ -43,17 +42,17 @@ def write_plots(build: Build, outdir: Path | None = None) -> list[Path]:
     matplotlib.use("Agg")  # no display: draw to files only
     import matplotlib.pyplot as plt
 
-    outdir = Path(outdir) if outdir is not None else build.path / PLOTS_DIR
+    outdir = Path(outdir)
     draw = {
-        "score_histogram.png": lambda ax: _score_histogram(ax, build),
-        "length_ratio.png": lambda ax: _length_ratio(ax, build.pairs),
-        "drops_by_reason.png": lambda ax: _drops(ax, build.pairs),
-        "pairs_per_document.png": lambda ax: _per_document(ax, build.pairs),
+        "score_histogram.png": lambda ax: _score_histogram(ax, pairs, thresholds),
+        "length_ratio.png": lambda ax: _length_ratio(ax, pairs),
+        "drops_by_reason.png": lambda ax: _drops(ax, pairs),
+        "pairs_per_document.png": lambda ax: _per_document(ax, pairs),
     }
     # A bar chart is as tall as its bars need, up to the others' height.
     bars = {
-        "drops_by_reason.png": len({(p.level, p.reason) for p in build.pairs if not p.kept}),
-        "pairs_per_document.png": min(len({p.doc for p in build.pairs if p.kept}), _MAX_DOCUMENTS),
+        "drops_by_reason.png": len({(p.level, p.reason) for p in pairs if not p.kept}),
+        "pairs_per_document.png": min(len({p.doc for p in pairs if p.kept}), _MAX_DOCUMENTS),
     }
     heights = {name: min(_HEIGHT, 1.3 + 0.3 * max(bars.get(name, 99), 2)) for name in PLOTS}
     paths = []
@@ -69,15 +68,12 @@ def write_plots(build: Build, outdir: Path | None = None) -> list[Path]:
     return paths
 
 
-def _score_histogram(axes, build: Build) -> None:
+def _score_histogram(axes, pairs: Sequence[Pair], thresholds: tuple[float, float]) -> None:
     """One panel a level: sentence scores against --min-score, paragraph scores against
     --min-alignment-score (the two are different scores)."""
     bins = [k / 40 for k in range(41)]
-    for ax, level, threshold in (
-        (axes[0], "sentence", build.min_score),
-        (axes[1], "paragraph", build.min_alignment_score),
-    ):
-        scored = [p for p in build.pairs if p.level == level and p.features is not None]
+    for ax, level, threshold in zip(axes, ("sentence", "paragraph"), thresholds):
+        scored = [p for p in pairs if p.level == level and p.features is not None]
         kept = [p.score for p in scored if p.kept]
         rejected = [p.score for p in scored if not p.kept]
         ax.hist([kept, rejected], bins=bins, stacked=True, color=[_KEPT, _REJECTED], label=["kept", "rejected"])
@@ -94,12 +90,12 @@ def _score_histogram(axes, build: Build) -> None:
     axes[0].legend(fontsize=8, loc="upper left")
 
 
-def _log_ratio(p: BuiltPair) -> float | None:
+def _log_ratio(p: Pair) -> float | None:
     ja, en = len(p.ja.replace(" ", "")), len(p.en.replace(" ", ""))
     return math.log(en / ja) if ja and en else None
 
 
-def _length_ratio(ax, pairs: Sequence[BuiltPair]) -> None:
+def _length_ratio(ax, pairs: Sequence[Pair]) -> None:
     for kept, colour, label in ((True, _KEPT, "kept"), (False, _REJECTED, "rejected")):
         points = [(r, p.score) for p in pairs if p.kept == kept and (r := _log_ratio(p)) is not None]
         if points:
@@ -110,7 +106,7 @@ def _length_ratio(ax, pairs: Sequence[BuiltPair]) -> None:
     ax.legend(fontsize=8, loc="lower left")
 
 
-def _drops(ax, pairs: Sequence[BuiltPair]) -> None:
+def _drops(ax, pairs: Sequence[Pair]) -> None:
     counts = Counter(f"{p.level}: {p.reason}" for p in pairs if not p.kept)
     names = sorted(counts, key=lambda k: counts[k])
     ax.barh(names, [counts[k] for k in names], color=_REJECTED)
@@ -122,7 +118,7 @@ def _drops(ax, pairs: Sequence[BuiltPair]) -> None:
     ax.tick_params(axis="y", labelsize=8)
 
 
-def _per_document(ax, pairs: Sequence[BuiltPair]) -> None:
+def _per_document(ax, pairs: Sequence[Pair]) -> None:
     sentences = Counter(p.doc for p in pairs if p.kept and p.level == "sentence")
     paragraphs = Counter(p.doc for p in pairs if p.kept and p.level == "paragraph")
     docs = sorted(set(sentences) | set(paragraphs), key=lambda d: (-sentences[d], -paragraphs[d], d))

@@ -22,8 +22,10 @@ from aligner.audit import (
     wilson,
 )
 from aligner.cli import app
-from aligner.review import read_build, read_corrections, sample_kept
-from tests.corpora import banded_build
+from aligner.export.jsonl import read_build
+from aligner.export.pairs import pair_id
+from aligner.review import read_corrections, sample_kept
+from tests.corpora import banded_build, sentence_pair
 
 runner = CliRunner()
 
@@ -126,20 +128,17 @@ def test_interval_covers_the_true_precision_about_95_percent_of_the_time():
     rng = random.Random(7)
     shares = {0.995: (700, 0.97), 0.96: (200, 0.85), 0.87: (100, 0.6)}
 
-    class P:  # the fields sample_kept and audit_corpus read
-        def __init__(self, k, score):
-            self.id, self.score, self.doc, self.level, self.kept = str(k), score, f"d{k % 5}", "sentence", True
-
     pairs, truth = [], {}
     for score, (n, share) in shares.items():
         good = set(rng.sample(range(n), round(n * share)))
         for j in range(n):
-            truth[str(len(pairs))] = int(j in good)
-            pairs.append(P(len(pairs), score))
+            pair = sentence_pair(f"d{len(pairs) % 5}.txt", len(pairs), score)
+            truth[pair] = int(j in good)
+            pairs.append(pair)
     precision = sum(truth.values()) / len(truth)
     hits = 0
     for seed in range(400):
-        marks = [Correction(p.id, "", "", truth[p.id]) for p in sample_kept(pairs, 80, seed)]
+        marks = [Correction(pair_id(p), "", "", truth[p]) for p in sample_kept(pairs, 80, seed)]
         e = audit_corpus(pairs, marks).levels[0].estimate
         hits += e.low <= precision <= e.high
     assert 0.93 <= hits / 400 <= 0.975
@@ -157,7 +156,7 @@ def _known_mix(tmp_path: Path):
     for band in share:
         in_band = [p for p in sample if score_band(p.score) == band]
         good = round(len(in_band) * share[band])
-        marks += [Correction(p.id, p.ja, p.en, int(k < good)) for k, p in enumerate(in_band)]
+        marks += [Correction(pair_id(p), p.ja, p.en, int(k < good)) for k, p in enumerate(in_band)]
     return build_dir, build, sample, marks
 
 
@@ -196,8 +195,8 @@ def test_audit_reports_rejected_and_unknown_marks(tmp_path: Path):
     build_dir, build, _, marks = _known_mix(tmp_path)
     rejected = [p for p in build.pairs if not p.kept]
     extra = [
-        Correction(rejected[0].id, "", "", 1),
-        Correction(rejected[1].id, "", "", 0),
+        Correction(pair_id(rejected[0]), "", "", 1),
+        Correction(pair_id(rejected[1]), "", "", 0),
         Correction("nope", "", "", 1),
     ]
     report = audit_corpus(build.pairs, marks + extra)
@@ -238,7 +237,7 @@ def test_bad_correction_lines_are_skipped_with_their_line(tmp_path: Path, caplog
 
 def test_audit_errors_are_one_line(tmp_path: Path):
     result = runner.invoke(app, ["audit", str(tmp_path / "missing"), str(tmp_path / "c.jsonl")])
-    assert result.exit_code == 1 and "no such folder" in result.output
+    assert result.exit_code == 1 and "is this a folder written by aligner build?" in result.output
     assert "Traceback" not in result.output
     build_dir = banded_build(tmp_path / "corpus", {0.99: 3})
     result = runner.invoke(app, ["audit", str(build_dir), str(tmp_path / "c.jsonl")])

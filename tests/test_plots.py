@@ -6,14 +6,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from aligner.plots import PLOTS, write_plots
-from aligner.review import read_build
-from tests.corpora import banded_build
+from aligner.export.jsonl import read_build
+from aligner.plots import PLOTS, PLOTS_DIR, plots_markdown, write_plots
+from tests.corpora import banded_build, sentence_pair, write_build
 
 
 def test_plots_open_as_images(tmp_path: Path):
     build = read_build(banded_build(tmp_path / "c", {0.995: 110, 0.9: 10, 0.86: 5}, docs=40))
-    paths = write_plots(build)
+    paths = write_plots(build.pairs, (0.85, 0.5), tmp_path / "c" / PLOTS_DIR)
     assert [p.name for p in paths] == list(PLOTS) and all(p.parent == tmp_path / "c" / "plots" for p in paths)
     for path in paths:
         with Image.open(path) as image:
@@ -25,18 +25,14 @@ def test_plots_open_as_images(tmp_path: Path):
 
 
 def test_plots_of_a_corpus_with_nothing_rejected(tmp_path: Path):
-    from tests.corpora import sentence_pair, write_build
-
     build = read_build(write_build(tmp_path / "c", [sentence_pair("a.txt", 0, 0.99)]))
-    assert all(p.stat().st_size > 1000 for p in write_plots(build, tmp_path / "out"))
+    assert all(p.stat().st_size > 1000 for p in write_plots(build.pairs, (0.85, 0.5), tmp_path / "out"))
 
 
 def test_plots_markdown_references_the_files_for_the_card(tmp_path: Path):
-    from aligner.plots import plots_markdown
-
     path = banded_build(tmp_path / "c", {0.99: 3})
     assert plots_markdown(path) == ""
-    write_plots(read_build(path))
+    write_plots(read_build(path).pairs, (0.85, 0.5), path / PLOTS_DIR)
     lines = plots_markdown(path).splitlines()
     assert lines[0] == "![Scores of kept and rejected pairs, threshold marked](plots/score_histogram.png)"
     assert [line.rsplit("(", 1)[1].rstrip(")") for line in lines] == [f"plots/{name}" for name in PLOTS]

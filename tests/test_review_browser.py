@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from aligner.cli import app
-from aligner.review import read_build
+from aligner.export.jsonl import read_build
+from aligner.export.pairs import pair_id
 from aligner.review.browser import CHROMIUM_ARGS, find_chromium
 from tests.conftest import REPO, SEEDS
 
@@ -164,8 +165,8 @@ def test_marks_by_key_survive_a_reload_and_download(context, seeds_page, tmp_pat
     lines = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
     pairs = [build.pairs[int(i)] for i in first[1:3]]
     assert lines == [
-        {"id": pairs[0].id, "ja": pairs[0].ja, "en": pairs[0].en, "label": 1},
-        {"id": pairs[1].id, "ja": pairs[1].ja, "en": pairs[1].en, "label": 0},
+        {"id": pair_id(pairs[0]), "ja": pairs[0].ja, "en": pairs[0].en, "label": 1},
+        {"id": pair_id(pairs[1]), "ja": pairs[1].ja, "en": pairs[1].en, "label": 0},
     ]
     result = CliRunner().invoke(app, ["audit", str(seeds_page), str(saved)])
     assert result.exit_code == 0 and "from 2 marks" in result.output
@@ -201,7 +202,7 @@ def test_sample_page_shows_the_sample_and_its_context_only_when_linked(context, 
     page.locator(".pair:not(.ctx) a.para").first.click()
     assert page.locator(".pair.sel.ctx").count() == 1  # the paragraph, shown as context
     assert page.locator(".pair.sel .marks button").count() == 0  # which is not marked
-    context_id = read_build(seeds_page).pairs[int(page.get_attribute(".pair.sel", "data-i"))].id
+    context_id = pair_id(read_build(seeds_page).pairs[int(page.get_attribute(".pair.sel", "data-i"))])
 
     # marked on the whole corpus's page (marks are shared), it is still no mark of the sample
     full = _open(context, seeds_page / "review.html")

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from aligner.agreement import unmatched_numbers
+from aligner.records import Features
 from aligner.review.highlight import mismatch_spans
+
+
+def _features(**agreement) -> Features:
+    return Features(cosine=0.8, margin=1.5, length_z=0.0, ja_lang=1.0, en_lang=1.0, **agreement)
 
 
 def _texts(text: str, spans) -> list[str]:
@@ -23,7 +28,7 @@ def _texts(text: str, spans) -> list[str]:
     ],
 )
 def test_unmatched_numbers_are_highlighted_on_both_sides(ja, en, ja_out, en_out):
-    ja_spans, en_spans = mismatch_spans(ja, en, {"numbers": 0.5})
+    ja_spans, en_spans = mismatch_spans(ja, en, _features(numbers=0.5))
     assert _texts(ja, ja_spans) == ja_out and _texts(en, en_spans) == en_out
 
 
@@ -35,11 +40,11 @@ def test_unmatched_numbers_positions():
 def test_unexplained_names_are_highlighted():
     ja = "山川さんは一塁に行く前に言った。"
     en = "Before Yamada went to first base he said."
-    ja_spans, en_spans = mismatch_spans(ja, en, {"names": 0.0, "en_names": 0.0})
+    ja_spans, en_spans = mismatch_spans(ja, en, _features(names=0.0, en_names=0.0))
     assert _texts(ja, ja_spans) == ["山川"] and _texts(en, en_spans) == ["Yamada"]
 
 
 def test_features_that_agree_ask_for_nothing():
     ja, en = "山川さんは24日に来た。", "Yamada came on the 16th."
-    assert mismatch_spans(ja, en, {"numbers": 1.0, "names": 1.0, "en_names": None}) == ([], [])
+    assert mismatch_spans(ja, en, _features(numbers=1.0, names=1.0)) == ([], [])
     assert mismatch_spans(ja, en, None) == ([], [])

@@ -10,7 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from aligner.cli import app
-from aligner.review import read_build, write_review
+from aligner.export.jsonl import read_build
+from aligner.export.pairs import pair_id
+from aligner.review import write_review
 from aligner.review.page import FEATURES, page_data, page_rows
 from tests.corpora import banded_build, paragraph_pair, sentence_pair, write_build
 
@@ -34,8 +36,8 @@ def test_data_is_columnar_and_links_sentences_to_their_paragraph(tmp_path: Path)
         sentence_pair("b.txt", 3, 0.92),  # its paragraph is not in the corpus
     ]
     build = read_build(write_build(tmp_path / "c", pairs))
-    rows, reviewed = page_rows(build)
-    data = page_data(build, rows, reviewed)
+    rows, reviewed = page_rows(build.pairs)
+    data = page_data("c", "sig", build.pairs, rows, reviewed)
     cols = data["cols"]
     assert all(len(cols[k]) == 4 for k in ("id", "doc", "lv", "k", "r", "s", "ja", "en", "p"))
     assert [len(f) for f in cols["f"]] == [4] * len(FEATURES) and data["features"] == list(FEATURES)
@@ -45,19 +47,26 @@ def test_data_is_columnar_and_links_sentences_to_their_paragraph(tmp_path: Path)
     assert cols["p"] == [-1, para, -1, para] and data["children"] == {para: 2}
     assert cols["f"][FEATURES.index("numbers")] == [None, None, None, 0.5]
     assert "x" not in cols and data["sample"] == ""
+    # ids are the records' own, as every export writes them
+    records = [
+        json.loads(line)
+        for name in ("paragraphs", "pairs", "rejected")
+        for line in (tmp_path / "c" / f"{name}.jsonl").open()
+    ]
+    assert cols["id"] == [r["id"] for r in records] == [pair_id(p) for p in build.pairs]
 
 
 def test_a_sample_page_holds_the_sample_and_its_paragraphs_as_context(tmp_path: Path):
     build = read_build(banded_build(tmp_path / "c", {0.995: 60, 0.9: 40}))
-    rows, reviewed = page_rows(build, sample=10, seed=2)
+    rows, reviewed = page_rows(build.pairs, sample=10, seed=2)
     sampled = [p for p, r in zip(rows, reviewed) if r]
     context = [p for p, r in zip(rows, reviewed) if not r]
     assert len(sampled) == 10 and all(p.kept for p in sampled)
     assert context and all(p.level == "paragraph" for p in context)
     sentence_blocks = {(p.doc, p.ja_blocks) for p in sampled if p.level == "sentence"}
     assert {(p.doc, p.ja_blocks) for p in context} <= sentence_blocks
-    assert page_rows(build, sample=10, seed=2) == (rows, reviewed)  # the seed fixes the sample
-    data = page_data(build, rows, reviewed, "note")
+    assert page_rows(build.pairs, sample=10, seed=2) == (rows, reviewed)  # the seed fixes the sample
+    data = page_data("c", "sig", build.pairs, rows, reviewed, "note")
     assert data["cols"]["x"] == [int(r) for r in reviewed] and data["sample"] == "note"
 
 
@@ -93,7 +102,7 @@ def test_review_command_writes_page_and_plots(tmp_path: Path):
 
 def test_review_errors_are_one_line(tmp_path: Path):
     result = runner.invoke(app, ["review", str(tmp_path / "nope")])
-    assert result.exit_code == 1 and "no such folder" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1 and "aligner build?" in result.output and "Traceback" not in result.output
     path = banded_build(tmp_path / "c", {0.99: 2})
     result = runner.invoke(app, ["review", str(path), "--sample", "0"])
     assert result.exit_code == 1 and "--sample 0" in result.output

@@ -8,6 +8,7 @@ import unicodedata
 
 from aligner.agreement import unmatched_numbers
 from aligner.lexical import lexical_agreement
+from aligner.records import Features
 
 Spans = list[tuple[int, int]]
 
@@ -20,7 +21,7 @@ _NUMBER_AT = re.compile(
 )
 
 
-def mismatch_spans(ja: str, en: str, features: dict | None) -> tuple[Spans, Spans]:
+def mismatch_spans(ja: str, en: str, features: Features | None) -> tuple[Spans, Spans]:
     """The spans of each side's numbers and names that the other side does not match.
 
     Only what the features say disagrees is looked for: numbers when `numbers` < 1, names
@@ -31,7 +32,7 @@ def mismatch_spans(ja: str, en: str, features: dict | None) -> tuple[Spans, Span
     Args:
         ja: the Japanese side.
         en: the English side.
-        features: the pair's feature dict, or None (no spans).
+        features: the pair's features, or None (no spans).
 
     Returns:
         (ja spans, en spans): sorted, non-overlapping (start, end) character offsets into
@@ -43,11 +44,11 @@ def mismatch_spans(ja: str, en: str, features: dict | None) -> tuple[Spans, Span
     en_nf, en_map = _nfkc_with_offsets(en)
     ja_spans: Spans = []
     en_spans: Spans = []
-    if _below_one(features.get("numbers")):
+    if _below_one(features.numbers):
         ja_pos, en_pos = unmatched_numbers(ja, en)
         ja_spans += [_token_at(ja_nf, p) for p in ja_pos]
         en_spans += [_token_at(en_nf, p) for p in en_pos]
-    if _below_one(features.get("names")) or _below_one(features.get("en_names")):
+    if _below_one(features.names) or _below_one(features.en_names):
         lex = lexical_agreement(ja, en)
         for name in lex.unexplained_ja:
             ja_spans += [(m.start(), m.end()) for m in re.finditer(re.escape(name), ja_nf)]

@@ -13,9 +13,12 @@ from html import escape
 from pathlib import Path
 
 from aligner.export.files import atomic_write
-from aligner.plots import PLOTS, write_plots
+from aligner.export.jsonl import read_build
+from aligner.export.pairs import pair_id
+from aligner.plots import PLOTS, PLOTS_DIR, write_plots
+from aligner.records import Pair
 from aligner.review.highlight import mismatch_spans
-from aligner.review.read import Build, BuiltPair, read_build
+from aligner.review.read import thresholds
 from aligner.review.sample import sample_kept
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "resources" / "review.html"
@@ -50,11 +53,11 @@ class ReviewPage:
     plots: tuple[Path, ...]
 
 
-def page_rows(build: Build, sample: int | None = None, seed: int = 0) -> tuple[list[BuiltPair], list[bool]]:
+def page_rows(pairs: Sequence[Pair], sample: int | None = None, seed: int = 0) -> tuple[list[Pair], list[bool]]:
     """The pairs a page shows, each with whether it is part of what is reviewed.
 
     Args:
-        build: the corpus.
+        pairs: every pair of the corpus, in corpus order.
         sample: None for every pair; else the size of a stratified sample of kept pairs
             (`sample_kept`), to which the kept paragraph pairs of its sentence pairs are
             added as context (shown when linked to, not marked).
@@ -64,19 +67,18 @@ def page_rows(build: Build, sample: int | None = None, seed: int = 0) -> tuple[l
         (rows, reviewed): the pairs in corpus order, and a flag for each.
     """
     if sample is None:
-        return list(build.pairs), [True] * len(build.pairs)
-    drawn = sample_kept(build.pairs, sample, seed)
-    chosen = {p.id for p in drawn}
-    parents = _parents(build.pairs)
-    context = {parents[p.id].id for p in drawn if p.id in parents and parents[p.id].id not in chosen}
-    rows = [p for p in build.pairs if p.id in chosen or p.id in context]
-    return rows, [p.id in chosen for p in rows]
+        return list(pairs), [True] * len(pairs)
+    chosen = set(sample_kept(pairs, sample, seed))
+    parents = _parents(pairs)
+    context = {parents[p] for p in chosen if p in parents} - chosen
+    rows = [p for p in pairs if p in chosen or p in context]
+    return rows, [p in chosen for p in rows]
 
 
-def _parents(pairs: Sequence[BuiltPair]) -> dict[str, BuiltPair]:
-    """Sentence pair id -> the kept paragraph pair it was split from (same document, and a
+def _parents(pairs: Sequence[Pair]) -> dict[Pair, Pair]:
+    """Sentence pair -> the kept paragraph pair it was split from (same document, and a
     block of it on either side)."""
-    owner: dict[tuple[str, str, int], BuiltPair] = {}
+    owner: dict[tuple[str, str, int], Pair] = {}
     for p in pairs:
         if p.level == "paragraph" and p.kept:
             owner.update({(p.doc, "ja", b): p for b in p.ja_blocks})
@@ -88,20 +90,25 @@ def _parents(pairs: Sequence[BuiltPair]) -> dict[str, BuiltPair]:
         keys = [(p.doc, "ja", b) for b in p.ja_blocks] + [(p.doc, "en", b) for b in p.en_blocks]
         parent = next((owner[k] for k in keys if k in owner), None)
         if parent is not None:
-            out[p.id] = parent
+            out[p] = parent
     return out
 
 
-def page_data(build: Build, rows: Sequence[BuiltPair], reviewed: Sequence[bool], sample_note: str = "") -> dict:
+def page_data(
+    name: str, signature: str, pairs: Sequence[Pair], rows: Sequence[Pair], reviewed: Sequence[bool], note: str = ""
+) -> dict:
     """The JSON the page embeds: one array a column (compact for 100,000 pairs), documents
     and reasons as indices into lists, features rounded to 2 decimals, mismatch spans
     (`highlight.mismatch_spans`) only for the pairs that have some.
 
     Args:
-        build: the corpus (for its name and signature).
+        name: the corpus's name (its folder's); with `signature`, it keys the marks the
+            browser keeps, so that every page of one corpus shares them.
+        signature: the build's signature (manifest.json).
+        pairs: every pair of the corpus (for the counts the page states).
         rows: the pairs to show.
         reviewed: for each row, whether it may be marked (False: context of a sample).
-        sample_note: a line saying how the sample was drawn, or "" for a whole corpus.
+        note: a line saying how the sample was drawn, or "" for a whole corpus.
 
     Returns:
         A JSON-ready dict.
@@ -109,9 +116,9 @@ def page_data(build: Build, rows: Sequence[BuiltPair], reviewed: Sequence[bool],
     docs = sorted({p.doc for p in rows})
     reasons = [""] + sorted({p.reason for p in rows if p.reason})
     doc_index, reason_index = {d: k for k, d in enumerate(docs)}, {r: k for k, r in enumerate(reasons)}
-    row_index = {p.id: k for k, p in enumerate(rows)}
+    row_index = {p: k for k, p in enumerate(rows)}
     parents = _parents(rows)
-    para = [row_index[parents[p.id].id] if p.id in parents else -1 for p in rows]
+    para = [row_index[parents[p]] if p in parents else -1 for p in rows]
     hj, he = {}, {}
     for k, p in enumerate(rows):
         ja_spans, en_spans = mismatch_spans(p.ja, p.en, p.features)
@@ -119,14 +126,14 @@ def page_data(build: Build, rows: Sequence[BuiltPair], reviewed: Sequence[bool],
             hj[k] = [x for span in ja_spans for x in span]
         if en_spans:
             he[k] = [x for span in en_spans for x in span]
-    kept = sum(p.kept for p in build.pairs)
-    docs_with_pairs = len({p.doc for p in build.pairs})
+    kept = sum(p.kept for p in pairs)
+    documents = len({p.doc for p in pairs})
     summary = (
-        f"{kept:,} kept and {len(build.pairs) - kept:,} rejected pairs from {docs_with_pairs:,} "
-        f"document{'s' if docs_with_pairs != 1 else ''}"
+        f"{kept:,} kept and {len(pairs) - kept:,} rejected pairs from {documents:,} "
+        f"document{'s' if documents != 1 else ''}"
     )
     cols = {
-        "id": [p.id for p in rows],
+        "id": [pair_id(p) for p in rows],
         "doc": [doc_index[p.doc] for p in rows],
         "lv": [int(p.level == "sentence") for p in rows],
         "k": [int(p.kept) for p in rows],
@@ -135,14 +142,14 @@ def page_data(build: Build, rows: Sequence[BuiltPair], reviewed: Sequence[bool],
         "ja": [p.ja for p in rows],
         "en": [p.en for p in rows],
         "p": para,
-        "f": [[_round((p.features or {}).get(name)) for p in rows] for name in FEATURES],
+        "f": [[_round(getattr(p.features, f, None)) for p in rows] for f in FEATURES],
     }
     if not all(reviewed):
         cols["x"] = [int(r) for r in reviewed]
     return {
-        "key": hashlib.sha1(f"{build.path.resolve().name}\n{build.signature}".encode()).hexdigest()[:16],
+        "key": hashlib.sha1(f"{name}\n{signature}".encode()).hexdigest()[:16],
         "summary": summary,
-        "sample": sample_note,
+        "sample": note,
         "docs": docs,
         "reasons": reasons,
         "features": list(FEATURES),
@@ -187,7 +194,7 @@ def render_page(title: str, data: dict, plots: Sequence[Path], plot_base: Path) 
 
 
 def write_review(build_dir: Path, output: Path | None = None, sample: int | None = None, seed: int = 0) -> ReviewPage:
-    """Write a corpus's plots into its folder and its review page.
+    """Write a corpus's plots into its folder (`plots/`) and its review page.
 
     Args:
         build_dir: a folder written by `aligner build`.
@@ -202,9 +209,10 @@ def write_review(build_dir: Path, output: Path | None = None, sample: int | None
     Raises:
         InputError: build_dir is not a build folder.
     """
+    build_dir = Path(build_dir)
     build = read_build(build_dir)
-    output = Path(output) if output is not None else build.path / DEFAULT_NAME
-    rows, reviewed = page_rows(build, sample, seed)
+    output = Path(output) if output is not None else build_dir / DEFAULT_NAME
+    rows, reviewed = page_rows(build.pairs, sample, seed)
     sampled = sum(reviewed) if sample is not None else None
     note = ""
     if sample is not None:
@@ -212,11 +220,12 @@ def write_review(build_dir: Path, output: Path | None = None, sample: int | None
         note = (
             f"Audit sample: {sampled:,} of {kept:,} kept pairs drawn at random by level, score band and document "
             f"(seed {seed}). Mark every one good or bad, download corrections.jsonl and run "
-            f"`aligner audit {build.path} corrections.jsonl`."
+            f"`aligner audit {build_dir} corrections.jsonl`."
         )
-    plots = write_plots(build)
-    data = page_data(build, rows, reviewed, note)
-    title = f"aligner review: {build.path.resolve().name}" + (" (audit sample)" if sample is not None else "")
+    plots = write_plots(build.pairs, thresholds(build.manifest), build_dir / PLOTS_DIR)
+    name = build_dir.resolve().name
+    data = page_data(name, str(build.manifest.get("signature", "")), build.pairs, rows, reviewed, note)
+    title = f"aligner review: {name}" + (" (audit sample)" if sample is not None else "")
     with atomic_write(output) as f:
-        f.write(render_page(title, data, plots, build.path))
+        f.write(render_page(title, data, plots, build_dir))
     return ReviewPage(output, len(rows), sampled, len(rows) - sum(reviewed), tuple(plots))

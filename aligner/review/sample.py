@@ -6,10 +6,10 @@ import random
 from collections.abc import Sequence
 
 from aligner.audit import score_band
-from aligner.review.read import BuiltPair
+from aligner.records import Pair
 
 
-def sample_kept(pairs: Sequence[BuiltPair], n: int, seed: int = 0) -> list[BuiltPair]:
+def sample_kept(pairs: Sequence[Pair], n: int, seed: int = 0) -> list[Pair]:
     """Draw `n` of the kept pairs, stratified by level, score band and document.
 
     The kept pairs are ordered by stratum (level, band, document), shuffled within each,
