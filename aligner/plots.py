@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from aligner.export.files import atomic_write
+from aligner.config import BuildConfig
 from aligner.records import Pair
 
 PLOTS_DIR = "plots"
@@ -25,19 +25,38 @@ _MAX_DOCUMENTS = 15  # documents shown in pairs_per_document.png (the largest)
 _KEPT, _REJECTED = "#2a7ab0", "#d9822b"
 
 
+def thresholds(manifest: dict) -> tuple[float, float]:
+    """The thresholds a build kept its pairs by, from its manifest (the defaults where the
+    manifest does not say).
+
+    Args:
+        manifest: the build's manifest.json.
+
+    Returns:
+        (min_score of sentence pairs, min_alignment_score of paragraph pairs).
+    """
+    config, defaults = manifest.get("config", {}), BuildConfig()
+    return (
+        float(config.get("filters", {}).get("min_score", defaults.filters.min_score)),
+        float(config.get("min_alignment_score", defaults.min_alignment_score)),
+    )
+
+
 def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: Path) -> list[Path]:
     """Draw the four plots of `PLOTS` for a corpus and write them as PNG files.
 
     Args:
         pairs: every pair of the corpus, kept and rejected (`export.jsonl.read_build`).
         thresholds: (min_score, min_alignment_score), marked on the score histograms
-            (`review.thresholds` reads them from a manifest).
+            (`thresholds` reads them from a manifest).
         outdir: the folder to write them to (`PLOTS_DIR` inside a build folder, by convention).
 
     Returns:
         The paths written, in the order of `PLOTS`.
     """
     import matplotlib
+
+    from aligner.export.files import atomic_write  # here: the export package draws plots with this module
 
     matplotlib.use("Agg")  # no display: draw to files only
     import matplotlib.pyplot as plt
@@ -103,7 +122,10 @@ def _length_ratio(ax, pairs: Sequence[Pair]) -> None:
             ax.scatter(xs, ys, s=6, alpha=0.5, color=colour, label=f"{label} ({len(points):,})", rasterized=True)
     ax.set_xlabel("log(EN characters / JA characters)")
     ax.set_ylabel("score")
-    ax.legend(fontsize=8, loc="lower left")
+    if ax.collections:
+        ax.legend(fontsize=8, loc="lower left")
+    else:
+        ax.text(0.5, 0.5, "no pair with both sides", ha="center", transform=ax.transAxes)
 
 
 def _drops(ax, pairs: Sequence[Pair]) -> None:
@@ -136,16 +158,3 @@ def _per_document(ax, pairs: Sequence[Pair]) -> None:
 def _short(doc: str, width: int = 32) -> str:
     return doc if len(doc) <= width else "…" + doc[-(width - 1) :]
 
-
-def plots_markdown(build_dir: Path) -> str:
-    """The plots a build folder holds as Markdown image lines, for its dataset card
-    (README.md in the same folder): `![caption](plots/name.png)`, in `PLOTS` order.
-
-    Args:
-        build_dir: the build folder.
-
-    Returns:
-        One line a plot that exists, or "" when there is none.
-    """
-    lines = [f"![{caption}]({PLOTS_DIR}/{name})" for name, caption in PLOTS.items()]
-    return "".join(line + "\n" for line, name in zip(lines, PLOTS) if (Path(build_dir) / PLOTS_DIR / name).is_file())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PIL import Image
 
 from aligner.export.jsonl import read_build
-from aligner.plots import PLOTS, PLOTS_DIR, plots_markdown, write_plots
+from aligner.plots import PLOTS, PLOTS_DIR, thresholds, write_plots
 from tests.corpora import banded_build, sentence_pair, write_build
 
 
@@ -29,10 +30,17 @@ def test_plots_of_a_corpus_with_nothing_rejected(tmp_path: Path):
     assert all(p.stat().st_size > 1000 for p in write_plots(build.pairs, (0.85, 0.5), tmp_path / "out"))
 
 
-def test_plots_markdown_references_the_files_for_the_card(tmp_path: Path):
-    path = banded_build(tmp_path / "c", {0.99: 3})
-    assert plots_markdown(path) == ""
-    write_plots(read_build(path).pairs, (0.85, 0.5), path / PLOTS_DIR)
-    lines = plots_markdown(path).splitlines()
-    assert lines[0] == "![Scores of kept and rejected pairs, threshold marked](plots/score_histogram.png)"
-    assert [line.rsplit("(", 1)[1].rstrip(")") for line in lines] == [f"plots/{name}" for name in PLOTS]
+def test_thresholds_come_from_the_manifest(tmp_path: Path):
+    path = write_build(tmp_path / "c", [sentence_pair("d.txt", 0, 0.97)])
+    assert thresholds(read_build(path).manifest) == (0.85, 0.5)  # the defaults, as built
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["config"]["filters"]["min_score"] = 0.9
+    manifest["config"]["min_alignment_score"] = 0.6
+    assert thresholds(manifest) == (0.9, 0.6)
+    assert thresholds({}) == (0.85, 0.5)  # a manifest that does not say
+
+
+def test_plots_of_an_empty_corpus(tmp_path: Path, recwarn):
+    paths = write_plots([], (0.85, 0.5), tmp_path)
+    assert len(paths) == 4 and all(p.stat().st_size > 1000 for p in paths)
+    assert not [w for w in recwarn if "plots.py" in w.filename]

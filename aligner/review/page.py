@@ -15,10 +15,9 @@ from pathlib import Path
 from aligner.export.files import atomic_write
 from aligner.export.jsonl import read_build
 from aligner.export.pairs import pair_id
-from aligner.plots import PLOTS, PLOTS_DIR, write_plots
+from aligner.plots import PLOTS, PLOTS_DIR, thresholds, write_plots
 from aligner.records import Pair
 from aligner.review.highlight import mismatch_spans
-from aligner.review.read import thresholds
 from aligner.review.sample import sample_kept
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "resources" / "review.html"

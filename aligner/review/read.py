@@ -1,5 +1,4 @@
-"""What a review reads besides the pairs of a build (`export.jsonl.read_build`): the
-thresholds in its manifest, and the marks a person made on its page."""
+"""The marks a person made on a review page, read back from corrections.jsonl."""
 
 from __future__ import annotations
 
@@ -8,27 +7,9 @@ import logging
 from pathlib import Path
 
 from aligner.audit import Correction
-from aligner.config import BuildConfig
 from aligner.errors import InputError
 
 log = logging.getLogger(__name__)
-
-
-def thresholds(manifest: dict) -> tuple[float, float]:
-    """The thresholds a build kept its pairs by, from its manifest (the defaults where the
-    manifest does not say).
-
-    Args:
-        manifest: the build's manifest.json.
-
-    Returns:
-        (min_score of sentence pairs, min_alignment_score of paragraph pairs).
-    """
-    config, defaults = manifest.get("config", {}), BuildConfig()
-    return (
-        float(config.get("filters", {}).get("min_score", defaults.filters.min_score)),
-        float(config.get("min_alignment_score", defaults.min_alignment_score)),
-    )
 
 
 def read_corrections(path: Path) -> list[Correction]:
