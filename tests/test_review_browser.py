@@ -144,6 +144,12 @@ def test_marks_by_key_survive_a_reload_and_download(context, seeds_page, tmp_pat
     page.keyboard.press("k")
     page.keyboard.press("u")  # the first unmarked again
     assert "2 marked (1 good, 1 bad)" in page.inner_text("#stats")
+    page.locator(".pair").nth(4).locator("button.b").click()  # by mouse: bad,
+    assert "3 marked (1 good, 2 bad)" in page.inner_text("#stats")
+    assert "bad" in page.locator(".pair").nth(4).get_attribute("class")
+    page.locator(".pair").nth(4).locator("button.b").click()  # and a second click takes it back
+    assert "bad" not in page.locator(".pair").nth(4).get_attribute("class")
+    assert "2 marked (1 good, 1 bad)" in page.inner_text("#stats")
 
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
