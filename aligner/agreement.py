@@ -408,13 +408,37 @@ def number_agreement(ja: str, en: str) -> float | None:
     Returns:
         None when neither side states a number that counts, else the agreement in [0, 1].
     """
+    m, ja_left, en_left = _unmatched(ja, en)
+    a, b = m + len(ja_left), m + len(en_left)
+    return None if a + b == 0 else 2 * m / (a + b)
+
+
+def _unmatched(ja: str, en: str) -> tuple[int, list[_Number], list[_Number]]:
+    """The number of matched pairs, and the strong numbers of each side left unmatched."""
     ja_nums, en_nums = _extract(ja, "ja"), _extract(en, "en")
     pairs = _match(ja_nums, en_nums)
-    m = len(pairs)
-    a = m + sum(1 for i, n in enumerate(ja_nums) if n.strong and i not in pairs)
     matched_en = set(pairs.values())
-    b = m + sum(1 for j, n in enumerate(en_nums) if n.strong and j not in matched_en)
-    return None if a + b == 0 else 2 * m / (a + b)
+    return (
+        len(pairs),
+        [n for i, n in enumerate(ja_nums) if n.strong and i not in pairs],
+        [n for j, n in enumerate(en_nums) if n.strong and j not in matched_en],
+    )
+
+
+def unmatched_numbers(ja: str, en: str) -> tuple[list[int], list[int]]:
+    """Where the numbers that count against a pair are: the strong numbers of each side that
+    `number_agreement` leaves unmatched.
+
+    Args:
+        ja: the Japanese side.
+        en: the English side.
+
+    Returns:
+        (ja positions, en positions): character offsets of each unmatched number's start in
+        the NFKC form of its side, in text order.
+    """
+    _, ja_left, en_left = _unmatched(ja, en)
+    return [n.pos for n in ja_left], [n.pos for n in en_left]
 
 
 # --------------------------------------------------------------------------- Latin tokens

@@ -460,3 +460,61 @@ def _score_record(row, verdict, quiet: bool = False) -> dict:
         "kept": verdict.kept,
         "reason": verdict.reason,
     }
+
+
+@app.command("review", short_help="Write a review page to read, filter and mark pairs.")
+def review_cli(
+    build_dir: Path = typer.Argument(..., help="A folder written by `aligner build`."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="The HTML file (default BUILD_DIR/review.html)."),
+    sample: int | None = typer.Option(
+        None, "--sample", help="Show a stratified random sample of this many kept pairs, for `aligner audit`."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the sample."),
+) -> None:
+    """Write one self-contained HTML page to read, filter and mark a corpus's pairs, and its plots."""
+    from aligner.review import write_review
+
+    try:
+        if sample is not None and sample < 1:
+            raise InputError(f"--sample {sample}: give the number of pairs to draw, 1 or more")
+        page = write_review(build_dir, output, sample=sample, seed=seed)
+    except AlignerError as e:
+        _fail(e)
+        return
+    except OSError as e:
+        _fail(_write_error(output or build_dir, e))
+        return
+    what = f"{page.pairs:,} pairs" if page.sampled is None else f"a sample of {page.sampled:,} kept pairs"
+    context = f" (and {page.context:,} paragraph pairs as context)" if page.context else ""
+    plots = page.plots[0].parent if page.plots else build_dir
+    typer.echo(f"wrote {page.path}: {what}{context}; plots in {plots}", err=True)
+
+
+@app.command("audit", short_help="Estimate the corpus's precision from marked pairs.")
+def audit_cli(
+    build_dir: Path = typer.Argument(..., help="The folder the review page was made from."),
+    corrections: Path = typer.Argument(..., help="corrections.jsonl downloaded from the review page."),
+    scoring_set: Path | None = typer.Option(
+        None, "--scoring-set", help="Also write the marks as a scoring set (ja, en, label, kind), as dev/scoring."
+    ),
+) -> None:
+    """Estimate the precision of the kept corpus from marks on a sample, with a 95% Wilson interval."""
+    from aligner.audit import audit_corpus, format_audit, scoring_records
+    from aligner.export.files import write_jsonl
+    from aligner.export.jsonl import read_build
+    from aligner.review import read_corrections
+
+    try:
+        build = read_build(build_dir)
+        marks = read_corrections(corrections)
+        report = audit_corpus(build.pairs, marks)
+        if scoring_set is not None:
+            n = write_jsonl(scoring_set, scoring_records(build.pairs, marks))
+            typer.echo(f"wrote {scoring_set}: {n:,} labelled pairs", err=True)
+    except AlignerError as e:
+        _fail(e)
+        return
+    except OSError as e:
+        _fail(_write_error(scoring_set or corrections, e))
+        return
+    typer.echo(format_audit(report), nl=False)

@@ -26,6 +26,7 @@ def test_build_on_the_seeds_writes_every_file(tmp_path: Path):
         "manifest.json",
         "pairs.jsonl",
         "paragraphs.jsonl",
+        "plots",
         "rejected.jsonl",
         "report.json",
     ]

@@ -14,7 +14,7 @@ from aligner.cli import app
 from tests.test_cli_score import STATION, SUNNY, FakeEmbedder, jsonl, pair
 
 runner = CliRunner()
-CORPUS = ["README.md", "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "report.json"]
+CORPUS = ["README.md", "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "plots", "rejected.jsonl", "report.json"]
 
 
 @pytest.fixture

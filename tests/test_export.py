@@ -177,7 +177,7 @@ def test_write_corpus(tmp_path):
     out = tmp_path / "corpus"
     returned = write_corpus(corpus, out, config, embedder_name="fake-emb", version="9.9.9")
 
-    names = ["README.md", "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "rejected.jsonl", "report.json"]
+    names = ["README.md", "manifest.json", "pairs.jsonl", "paragraphs.jsonl", "plots", "rejected.jsonl", "report.json"]
     assert sorted(p.name for p in out.iterdir()) == names
     assert [r["score"] for r in read_jsonl(out / "paragraphs.jsonl")] == [0.7]
     assert [r["score"] for r in read_jsonl(out / "pairs.jsonl")] == [0.8, 0.9]

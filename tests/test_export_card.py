@@ -80,3 +80,14 @@ def test_card_without_pairs_or_parquet():
     text = card([], EXPORT | {"formats": ["jsonl"], "kept_only": False})
     assert "configs" not in text.split("---\n")[1]
     assert "0 sentence pairs (kept and rejected)" in text and "No pairs." in text
+
+
+def test_card_shows_the_plots_written_beside_it():
+    files = [("pairs.jsonl", 3), ("plots/score_histogram.png", None), ("plots/length_ratio.png", None)]
+    text = card_text(SENTENCES, REPORT, MANIFEST, EXPORT, files)
+    section = text.split("## Plots\n", 1)[1].split("\n## ", 1)[0]
+    assert [line for line in section.splitlines() if line] == [
+        "![Scores of kept and rejected pairs, threshold marked](plots/score_histogram.png)",
+        "![Log length ratio (EN/JA characters) against score](plots/length_ratio.png)",
+    ]
+    assert "## Plots" not in card()  # no plot written, no section

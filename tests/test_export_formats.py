@@ -76,6 +76,10 @@ def test_manifest_lists_every_file_with_rows_and_sha256(tmp_path):
         "parquet/corpus-00000-of-00001.parquet": 3,
         "corpus.tmx": 3,
         "report.json": None,
+        "plots/score_histogram.png": None,
+        "plots/length_ratio.png": None,
+        "plots/drops_by_reason.png": None,
+        "plots/pairs_per_document.png": None,
         "README.md": None,
     }
     assert files["corpus.tmx"]["dropped_chars"] == 2

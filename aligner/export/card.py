@@ -11,6 +11,7 @@ import numpy as np
 
 from aligner.cost import char_length
 from aligner.export.files import atomic_write
+from aligner.plots import PLOTS, PLOTS_DIR
 from aligner.records import Pair
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -118,6 +119,7 @@ def card_text(
         "",
         *_table(("level:reason", "pairs"), list(report.get("rejected_by_reason", {}).items())),
         "",
+        *_plots([path for path, _ in files]),
         "## Sources",
         "",
         *_sources(report.get("documents", [])),
@@ -143,6 +145,15 @@ def card_text(
         "",
     ]
     return "\n".join(lines)
+
+
+def _plots(paths: Sequence[str]) -> list[str]:
+    """A section showing the plots among the files written (`aligner.plots`), if any."""
+    shown = [f"![{PLOTS[Path(p).name]}]({p})" for p in paths if p.startswith(PLOTS_DIR) and Path(p).name in PLOTS]
+    lines = ["## Plots", ""] if shown else []
+    for image in shown:
+        lines += [image, ""]
+    return lines
 
 
 def write_card(path: Path, text: str) -> None:

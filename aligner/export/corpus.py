@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,6 +90,7 @@ def write_corpus(
         outdir.mkdir(parents=True, exist_ok=True)
         for name in CORPUS_FILES:
             (outdir / name).unlink(missing_ok=True)
+        shutil.rmtree(outdir / "plots", ignore_errors=True)
         write_json(outdir / "report.json", report)
         return report
     manifest = {

@@ -20,6 +20,7 @@ from aligner.export.pairs import LEVELS, select_pairs
 from aligner.export.parquet import write_parquet
 from aligner.export.tmx import write_tmx
 from aligner.export.tsv import write_tsv
+from aligner.plots import PLOTS_DIR, thresholds, write_plots
 from aligner.records import Pair
 
 FORMATS = ("jsonl", "tsv", "moses", "parquet", "tmx", "hf")
@@ -66,8 +67,9 @@ def parse_formats(text: str, always: Sequence[str] = ()) -> tuple[str, ...]:
 
 
 def write_outputs(outdir: Path, pairs: Sequence[Pair], report: dict, manifest: dict, export: ExportConfig) -> dict:
-    """Write the corpus folder: the formats of `export`, report.json, the card (README.md) and
-    last manifest.json, each file atomically (a format of several files is replaced as a whole).
+    """Write the corpus folder: the formats of `export`, report.json, the plots (`plots/*.png`,
+    of every pair), the card (README.md) and last manifest.json, each file atomically (a format
+    of several files is replaced as a whole).
 
     Args:
         pairs: every pair of the corpus, kept and rejected, in corpus order.
@@ -101,6 +103,8 @@ def write_outputs(outdir: Path, pairs: Sequence[Pair], report: dict, manifest: d
             files += [(f"hf/{n}", rows) for n, rows in write_hf(outdir / "hf", chosen, export.level)]
     write_json(outdir / "report.json", report)
     files.append(("report.json", None))
+    plots = write_plots(pairs, thresholds(manifest), outdir / PLOTS_DIR)
+    files += [(path.relative_to(outdir).as_posix(), None) for path in plots]
     options = dataclasses.asdict(export) | {"formats": list(export.formats)}
     write_card(outdir / "README.md", card_text(chosen, report, manifest, options, files))
     files.append(("README.md", None))
@@ -145,4 +149,3 @@ def _digest(path: Path) -> tuple[int, str]:
             h.update(chunk)
             size += len(chunk)
     return size, h.hexdigest()
-

@@ -1,0 +1,160 @@
+"""Plots of a built corpus as PNG files: score histogram, length ratio against score, drops by
+reason, pairs per document (matplotlib, drawn off-screen)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from aligner.config import BuildConfig
+from aligner.records import Pair
+
+PLOTS_DIR = "plots"
+PLOTS = {
+    "score_histogram.png": "Scores of kept and rejected pairs, threshold marked",
+    "length_ratio.png": "Log length ratio (EN/JA characters) against score",
+    "drops_by_reason.png": "Pairs rejected, by reason",
+    "pairs_per_document.png": "Kept pairs per document",
+}
+"""File name -> caption of every plot `write_plots` draws, in page order."""
+
+_HEIGHT = 3.6  # inches at 100 dpi: 750 x 360 pixels
+_MAX_DOCUMENTS = 15  # documents shown in pairs_per_document.png (the largest)
+_KEPT, _REJECTED = "#2a7ab0", "#d9822b"
+
+
+def thresholds(manifest: dict) -> tuple[float, float]:
+    """The thresholds a build kept its pairs by, from its manifest (the defaults where the
+    manifest does not say).
+
+    Args:
+        manifest: the build's manifest.json.
+
+    Returns:
+        (min_score of sentence pairs, min_alignment_score of paragraph pairs).
+    """
+    config, defaults = manifest.get("config", {}), BuildConfig()
+    return (
+        float(config.get("filters", {}).get("min_score", defaults.filters.min_score)),
+        float(config.get("min_alignment_score", defaults.min_alignment_score)),
+    )
+
+
+def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: Path) -> list[Path]:
+    """Draw the four plots of `PLOTS` for a corpus and write them as PNG files.
+
+    Args:
+        pairs: every pair of the corpus, kept and rejected (`export.jsonl.read_build`).
+        thresholds: (min_score, min_alignment_score), marked on the score histograms
+            (`thresholds` reads them from a manifest).
+        outdir: the folder to write them to (`PLOTS_DIR` inside a build folder, by convention).
+
+    Returns:
+        The paths written, in the order of `PLOTS`.
+    """
+    import matplotlib
+
+    from aligner.export.files import atomic_write  # here: the export package draws plots with this module
+
+    matplotlib.use("Agg")  # no display: draw to files only
+    import matplotlib.pyplot as plt
+
+    outdir = Path(outdir)
+    draw = {
+        "score_histogram.png": lambda ax: _score_histogram(ax, pairs, thresholds),
+        "length_ratio.png": lambda ax: _length_ratio(ax, pairs),
+        "drops_by_reason.png": lambda ax: _drops(ax, pairs),
+        "pairs_per_document.png": lambda ax: _per_document(ax, pairs),
+    }
+    # A bar chart is as tall as its bars need, up to the others' height.
+    bars = {
+        "drops_by_reason.png": len({(p.level, p.reason) for p in pairs if not p.kept}),
+        "pairs_per_document.png": min(len({p.doc for p in pairs if p.kept}), _MAX_DOCUMENTS),
+    }
+    heights = {name: min(_HEIGHT, 1.3 + 0.3 * max(bars.get(name, 99), 2)) for name in PLOTS}
+    paths = []
+    for name in PLOTS:
+        fig, axes = plt.subplots(1, 2 if name == "score_histogram.png" else 1, figsize=(7.5, heights[name]), dpi=100)
+        draw[name](axes)
+        fig.tight_layout()
+        path = outdir / name
+        with atomic_write(path) as f:  # a text file opened for the atomic rename; the PNG goes to its byte buffer
+            fig.savefig(f.buffer, format="png")
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def _score_histogram(axes, pairs: Sequence[Pair], thresholds: tuple[float, float]) -> None:
+    """One panel a level: sentence scores against --min-score, paragraph scores against
+    --min-alignment-score (the two are different scores)."""
+    bins = [k / 40 for k in range(41)]
+    for ax, level, threshold in zip(axes, ("sentence", "paragraph"), thresholds):
+        scored = [p for p in pairs if p.level == level and p.features is not None]
+        kept = [p.score for p in scored if p.kept]
+        rejected = [p.score for p in scored if not p.kept]
+        ax.hist([kept, rejected], bins=bins, stacked=True, color=[_KEPT, _REJECTED], label=["kept", "rejected"])
+        ax.axvline(threshold, color="black", linestyle="--", linewidth=1)
+        ax.text(threshold, 0.97, f" {threshold:g}", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
+        if max(len(kept), len(rejected)) > 100:  # a peak near 1 would flatten the rest
+            ax.set_yscale("log")
+        else:
+            ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(f"{level} pairs ({len(kept):,} kept, {len(rejected):,} rejected)", fontsize=9)
+        ax.set_xlabel("score")
+        ax.set_xlim(0, 1)
+    axes[0].set_ylabel("pairs")
+    axes[0].legend(fontsize=8, loc="upper left")
+
+
+def _log_ratio(p: Pair) -> float | None:
+    ja, en = len(p.ja.replace(" ", "")), len(p.en.replace(" ", ""))
+    return math.log(en / ja) if ja and en else None
+
+
+def _length_ratio(ax, pairs: Sequence[Pair]) -> None:
+    for kept, colour, label in ((True, _KEPT, "kept"), (False, _REJECTED, "rejected")):
+        points = [(r, p.score) for p in pairs if p.kept == kept and (r := _log_ratio(p)) is not None]
+        if points:
+            xs, ys = zip(*points)
+            ax.scatter(xs, ys, s=6, alpha=0.5, color=colour, label=f"{label} ({len(points):,})", rasterized=True)
+    ax.set_xlabel("log(EN characters / JA characters)")
+    ax.set_ylabel("score")
+    if ax.collections:
+        ax.legend(fontsize=8, loc="lower left")
+    else:
+        ax.text(0.5, 0.5, "no pair with both sides", ha="center", transform=ax.transAxes)
+
+
+def _drops(ax, pairs: Sequence[Pair]) -> None:
+    counts = Counter(f"{p.level}: {p.reason}" for p in pairs if not p.kept)
+    names = sorted(counts, key=lambda k: counts[k])
+    ax.barh(names, [counts[k] for k in names], color=_REJECTED)
+    for y, k in enumerate(names):
+        ax.text(counts[k], y, f" {counts[k]:,}", va="center", fontsize=8)
+    ax.set_xlabel("pairs rejected")
+    if not names:
+        ax.text(0.5, 0.5, "no pair rejected", ha="center", transform=ax.transAxes)
+    ax.tick_params(axis="y", labelsize=8)
+
+
+def _per_document(ax, pairs: Sequence[Pair]) -> None:
+    sentences = Counter(p.doc for p in pairs if p.kept and p.level == "sentence")
+    paragraphs = Counter(p.doc for p in pairs if p.kept and p.level == "paragraph")
+    docs = sorted(set(sentences) | set(paragraphs), key=lambda d: (-sentences[d], -paragraphs[d], d))
+    shown = docs[:_MAX_DOCUMENTS][::-1]
+    ys = range(len(shown))
+    ax.barh([y + 0.2 for y in ys], [sentences[d] for d in shown], height=0.4, color=_KEPT, label="sentence pairs")
+    ax.barh([y - 0.2 for y in ys], [paragraphs[d] for d in shown], height=0.4, color="#8bb8d8", label="paragraph pairs")
+    ax.set_yticks(list(ys), [_short(d) for d in shown], fontsize=7)
+    ax.set_xlabel("kept pairs")
+    more = f" (the {len(shown)} largest of {len(docs):,})" if len(docs) > len(shown) else ""
+    ax.set_title(f"documents{more}", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right")
+
+
+def _short(doc: str, width: int = 32) -> str:
+    return doc if len(doc) <= width else "…" + doc[-(width - 1) :]
+
