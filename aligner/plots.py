@@ -157,4 +157,3 @@ def _per_document(ax, pairs: Sequence[Pair]) -> None:
 
 def _short(doc: str, width: int = 32) -> str:
     return doc if len(doc) <= width else "…" + doc[-(width - 1) :]
-

@@ -63,7 +63,15 @@ def test_bead_records_literal():
         {"ja_ids": [1], "en_ids": [1], "ja": JA[1], "en": EN[1], "cost": 1.2, "alignment_score": 0.5, "reason": ""},
         {"ja_ids": [2], "en_ids": [], "ja": "", "en": "", "cost": 0.0, "alignment_score": 0.0, "reason": "blank"},
         {"ja_ids": [3], "en_ids": [2], "ja": JA[3], "en": EN[2], "cost": 1.3, "alignment_score": 0.2689, "reason": ""},
-        {"ja_ids": [4, 5], "en_ids": [3], "ja": JA[4] + JA[5], "en": EN[3], "cost": 1.4, "alignment_score": 0.982, "reason": ""},
+        {
+            "ja_ids": [4, 5],
+            "en_ids": [3],
+            "ja": JA[4] + JA[5],
+            "en": EN[3],
+            "cost": 1.4,
+            "alignment_score": 0.982,
+            "reason": "",
+        },
     ]
 
 
