@@ -404,7 +404,7 @@ def score_cli(
         src = open_pairs(input_file, tsv)
         name = "standard input" if input_file == "-" else input_file
         typer.echo(f"aligner: reading {name} as {'TSV' if src.format == 'tsv' else 'JSON Lines'} ({src.why})", err=True)
-        seen: set = set()
+        seen: dict[bytes, str] = {}
         with atomic_write(output) as f:
             chunks = pair_rows(src)
             for chunk in track(chunks, progress_mode(quiet), "lines", unit="lines", size=len):

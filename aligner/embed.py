@@ -202,6 +202,27 @@ class CachedEmbedder:
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
+class PrefetchedEmbedder:
+    """An embedder that answers from rows encoded ahead of time, in one call for many texts
+    (the documents of a batch), and passes on to `inner` only the texts it was not given."""
+
+    def __init__(self, inner: Embedder, texts: Sequence[str]) -> None:
+        self.inner = inner
+        self.name = inner.name
+        unique = list(dict.fromkeys(texts))
+        self._rows = dict(zip(unique, inner.encode(unique)))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts -> (n, d) float32 rows, encoding only those not given ahead."""
+        texts = list(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
+        if missing:
+            self._rows.update(zip(missing, self.inner.encode(missing)))
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([self._rows[t] for t in texts]).astype(np.float32, copy=False)
+
+
 def default_cache_path() -> Path:
     """Where the embedding cache lives: $ALIGNER_CACHE, else $XDG_CACHE_HOME/aligner, else ~/.cache/aligner."""
     root = (

@@ -6,6 +6,7 @@ with its reason (rejected.jsonl) and counts them by reason (report.json).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Iterable
@@ -126,14 +127,35 @@ def near_duplicate_key(ja: str, en: str) -> tuple[str, str]:
     return _NOT_WORD.sub("", a.casefold()), _NOT_WORD.sub("", b.casefold())
 
 
-def duplicate_reasons(pairs: Iterable[tuple[str, str]], seen: set | None = None) -> list[str | None]:
-    """For each pair in order: "duplicate" or "near_duplicate" when an earlier pair (or one in
-    `seen`, which is updated) has the same key, else None. Only pairs given here count:
-    pass the kept ones so that a rejected pair does not shadow a later good one."""
-    seen = set() if seen is None else seen
-    out: list[str | None] = []
+def duplicate_hashes(ja: str, en: str) -> tuple[bytes, bytes]:
+    """The exact and the near-duplicate key of a pair as 16-byte hashes, so that the keys of
+    every pair of a corpus fit in memory whatever the length of its sides."""
+    return tuple(  # type: ignore[return-value]
+        hashlib.blake2b("\x1f".join((tag, *key)).encode(), digest_size=16).digest()
+        for tag, key in (("=", duplicate_key(ja, en)), ("~", near_duplicate_key(ja, en)))
+    )
+
+
+def duplicate_reasons(
+    pairs: Iterable[tuple[str, str]], seen: dict[bytes, str] | None = None, ids: Iterable[str] | None = None
+) -> list[tuple[str, str] | None]:
+    """For each pair in order: ("duplicate" or "near_duplicate", the id of the earlier pair it
+    repeats) when an earlier pair here or in `seen` has the same key, else None.
+
+    Only pairs given here count: pass the kept ones so that a rejected pair does not shadow a
+    later good one. `seen` maps the key hashes of the pairs kept so far to their ids and is
+    updated; `ids` are the ids of `pairs` ("" when not given).
+    """
+    seen = {} if seen is None else seen
+    ids = iter(ids) if ids is not None else None
+    out: list[tuple[str, str] | None] = []
     for ja, en in pairs:
-        exact, near = ("=",) + duplicate_key(ja, en), ("~",) + near_duplicate_key(ja, en)
-        out.append("duplicate" if exact in seen else "near_duplicate" if near in seen else None)
-        seen.update((exact, near))
+        pair_id = next(ids) if ids is not None else ""
+        exact, near = duplicate_hashes(ja, en)
+        hit = ("duplicate", seen[exact]) if exact in seen else ("near_duplicate", seen[near]) if near in seen else None
+        out.append(hit)
+        # a repeat's own keys lead to the pair it repeats: a later copy of a near-duplicate
+        # is a duplicate of the first pair
+        seen.setdefault(exact, hit[1] if hit else pair_id)
+        seen.setdefault(near, hit[1] if hit else pair_id)
     return out

@@ -13,11 +13,11 @@ import numpy as np
 from aligner.align import align
 from aligner.config import BuildConfig
 from aligner.cost import BeadCoster, CostParams, char_length
-from aligner.embed import Embedder, get_embedder
-from aligner.filters import too_long
+from aligner.embed import Embedder, PrefetchedEmbedder
+from aligner.filters import duplicate_reasons, too_long
 from aligner.language import JOINER, count_scripts
 from aligner.progress import track
-from aligner.read import ReadFailure, Skipped, find_inputs, read_listed
+from aligner.read import Inputs, ReadFailure, Skipped, find_inputs, read_listed
 from aligner.read.text import LANGUAGE_SAMPLE
 from aligner.records import Block, Document, Features, FileDigest, Pair, Span
 from aligner.score import (
@@ -53,11 +53,26 @@ class DocReport:
     line_ends: str = ""
     replaced_bytes: int = 0
     too_long_blocks: int = 0
+    duplicates: int = 0
 
     @property
     def bad(self) -> bool:
-        """True when the input gave no pair: it could not be read, or `note` says why not."""
-        return bool(self.error) or (self.paragraph_pairs == 0 and bool(self.note))
+        """True when the input gave no pair: it could not be read, or `note` says why not (a
+        document whose pairs all repeat earlier ones is not bad input)."""
+        return bool(self.error) or (self.paragraph_pairs == 0 and bool(self.note) and not self.duplicates)
+
+
+@dataclass(frozen=True, slots=True)
+class DocResult:
+    """What the per-document work gives for one input: every pair considered, before the
+    corpus-wide duplicate check (`deduplicate`), its report, the digests of the files read
+    for it, and whether it was aligned by sentences as one whole pair (`whole`: a
+    translated pair of which one side is a single block)."""
+
+    pairs: tuple[Pair, ...]
+    report: DocReport
+    files: tuple[FileDigest, ...] = ()
+    whole: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +123,8 @@ def build(
     cache: Path | None = None,
     progress: str = "off",
 ) -> Corpus:
-    """Read every input, align JA and EN paragraphs and their sentences, score and filter.
+    """Read every input, align JA and EN paragraphs and their sentences, score and filter,
+    in memory (`aligner build` streams the same work to a folder: `run.build`).
 
     Args:
         inputs: files and folders (see `read.find_inputs`; how they are read: `config.read`).
@@ -122,43 +138,134 @@ def build(
         input (an unreadable one with its error; a path that does not exist is one), the
         files skipped and the digest of every file read.
     """
+    from aligner.run.local import WorkerSpec, map_batches
+
     listed = find_inputs(inputs, config.read)
-    model = embedder if embedder is not None else get_embedder(config.model, cache=cache)
+    spec = WorkerSpec(embedder if embedder is not None else config.model, None if embedder else cache, config)
     pairs: list[Pair] = []
     reports: list[DocReport] = []
     files: dict[str, FileDigest] = {}
-    seen: set = set()  # duplicate keys of the sentence pairs kept so far
-    # a JSONL file holds any number of documents: the total is known only without one
-    total = None if any(i.format == "jsonl" for i in listed.found) else len(listed.found) + len(listed.missing)
-    for item in track(read_listed(listed, config.read), progress, "documents", total=total):
-        files.update((f.path, f) for f in item.files)
-        if isinstance(item, ReadFailure):
-            log.warning("%s: skipped: %s", item.source, item.reason)
-            reports.append(DocReport(item.doc, item.source, "", 0, 0, 0, 0, 0, 0, note="the input could not be read",
-                                     error=item.reason))  # fmt: skip
-            continue
-        doc_pairs, report = align_document(item, model, config, seen)
-        pairs.extend(doc_pairs)
-        reports.append(report)
+    seen: dict[str, dict[bytes, str]] = {}  # by level: key hashes of the pairs kept so far -> ids
+    results = map_batches(read_listed(listed, config.read), process_batch, spec)
+    for result in track(results, progress, "documents", total=document_count(listed)):
+        result = deduplicate(result, seen, config)
+        files.update((f.path, f) for f in result.files)
+        pairs.extend(result.pairs)
+        reports.append(result.report)
     return Corpus(tuple(pairs), tuple(reports), listed.skipped, tuple(files.values()))
 
 
+def document_count(listed: Inputs) -> int | None:
+    """How many documents the inputs found give, when known before reading (a JSONL file
+    holds any number)."""
+    return None if any(i.format == "jsonl" for i in listed.found) else len(listed.found) + len(listed.missing)
+
+
+def process_batch(items: Sequence[Document | ReadFailure], embedder: Embedder, config: BuildConfig) -> list[DocResult]:
+    """The per-document work for consecutive inputs: the texts of all their documents are
+    encoded in one call (short posts do not pay a call each), then each is aligned
+    (`process_item`). Every engine (one process, workers, Ray) calls this.
+
+    Returns:
+        One DocResult per item, in order.
+    """
+    texts = [t for item in items if isinstance(item, Document) for t in texts_to_encode(item, config)]
+    model = PrefetchedEmbedder(embedder, texts) if texts else embedder
+    return [process_item(item, model, config) for item in items]
+
+
+def process_item(item: Document | ReadFailure, embedder: Embedder, config: BuildConfig) -> DocResult:
+    """One input's DocResult: an unreadable one as a report with its error, a document
+    aligned by `align_document`."""
+    if isinstance(item, ReadFailure):
+        log.warning("%s: skipped: %s", item.source, item.reason)
+        report = DocReport(item.doc, item.source, "", 0, 0, 0, 0, 0, 0, note="the input could not be read",
+                           error=item.reason)  # fmt: skip
+        return DocResult((), report, item.files)
+    return _align(item, embedder, config)
+
+
+def deduplicate(result: DocResult, seen: dict[str, dict[bytes, str]], config: BuildConfig = BuildConfig()) -> DocResult:
+    """Reject the kept pairs of a document that repeat a pair of the same level (paragraph or
+    sentence) kept earlier in the corpus, exactly or nearly (`filters.duplicate_reasons`),
+    each with the id of the pair it repeats; the report is counted again. `seen` maps each
+    level to the key hashes of its pairs kept so far and their ids, and is updated.
+    Documents must come in corpus order: the first of two copies is kept.
+
+    Returns:
+        The result with its duplicates rejected (unchanged when `config.filters.dedup` is off).
+    """
+    if not config.filters.dedup:
+        return result
+    from aligner.export.pairs import pair_id
+
+    pairs = list(result.pairs)
+    for level in ("paragraph", "sentence"):
+        kept = [k for k, p in enumerate(pairs) if p.kept and p.level == level]
+        ids = (pair_id(pairs[k]) for k in kept)
+        hits = duplicate_reasons(((pairs[k].ja, pairs[k].en) for k in kept), seen.setdefault(level, {}), ids)
+        for k, hit in zip(kept, hits):
+            if hit:
+                pairs[k] = replace(pairs[k], kept=False, reason=hit[0], duplicate_of=hit[1])
+    return replace(result, pairs=tuple(pairs), report=_counted(result.report, pairs, result.whole))
+
+
+def _counted(report: DocReport, pairs: Sequence[Pair], whole: bool) -> DocReport:
+    """`report` with its pairs counted from `pairs` and its note said again when none is kept."""
+    kept_para = sum(p.kept and p.level == "paragraph" for p in pairs)
+    kept_sent = sum(p.kept and p.level == "sentence" for p in pairs)
+    duplicates = sum(p.reason in ("duplicate", "near_duplicate") for p in pairs)
+    note = report.note  # why nothing was kept, before duplicates were looked for
+    if kept_sent if whole else kept_para:
+        note = ""
+    elif duplicates:
+        note = "every pair it gave repeats a pair of an earlier document (duplicate)"
+    return replace(
+        report,
+        paragraph_pairs=kept_sent if whole else kept_para,
+        sentence_pairs=kept_sent,
+        rejected=sum(not p.kept for p in pairs),
+        duplicates=duplicates,
+        note=note,
+    )
+
+
 def align_document(
-    doc: Document, embedder: Embedder, config: BuildConfig = BuildConfig(), seen: set | None = None
+    doc: Document, embedder: Embedder, config: BuildConfig = BuildConfig()
 ) -> tuple[list[Pair], DocReport]:
     """Align one bilingual document: paragraph pairs, then sentence pairs inside each kept one.
 
-    Sentence pairs are scored and filtered as `aligner score` does; `seen` holds the
-    duplicate keys of the pairs kept so far in the corpus (updated).
+    Sentence pairs are scored and filtered as `aligner score` does, except for duplicates,
+    which are looked for across the corpus afterwards (`deduplicate`).
 
     Returns:
         (pairs, report): every pair considered, paragraph level first for each paragraph
         pair and then its sentences, and the document's report.
     """
+    result = _align(doc, embedder, config)
+    return list(result.pairs), result.report
+
+
+def texts_to_encode(doc: Document, config: BuildConfig = BuildConfig()) -> list[str]:
+    """The texts `align_document` encodes for `doc`: its JA and EN blocks that are not too
+    long, then their sentences."""
+    ja, en = _alignable(doc, config)
+    sentences = [s.text for lang, blocks in (("ja", ja), ("en", en)) for b in blocks for s in _sentences(b, lang)]
+    return [b.text for b in ja] + [b.text for b in en] + sentences
+
+
+def _alignable(doc: Document, config: BuildConfig) -> tuple[list[Block], list[Block]]:
+    """The JA and EN blocks of `doc` that are not longer than --max-chars."""
     ja_all, en_all = _sides(doc)
     limit = config.filters.max_chars
-    ja = [b for b in ja_all if not too_long(b.text, limit)]
-    en = [b for b in en_all if not too_long(b.text, limit)]
+    return [b for b in ja_all if not too_long(b.text, limit)], [b for b in en_all if not too_long(b.text, limit)]
+
+
+def _align(doc: Document, embedder: Embedder, config: BuildConfig) -> DocResult:
+    """`align_document`'s work, as a DocResult."""
+    ja_all, en_all = _sides(doc)
+    limit = config.filters.max_chars
+    ja, en = _alignable(doc, config)
     long_ids = {b.index for b in ja_all + en_all} - {b.index for b in ja + en}
     rejected_long = [_too_long_pair(doc.id, b, limit) for b in doc.blocks if b.index in long_ids]
     counts = dict(
@@ -176,7 +283,7 @@ def align_document(
             doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=0, sentence_pairs=0,
             rejected=len(rejected_long), note=note,
         )  # fmt: skip
-        return rejected_long, report
+        return DocResult(tuple(rejected_long), report, doc.files)
 
     ja_sents = [_sentences(b, "ja") for b in ja]
     en_sents = [_sentences(b, "en") for b in en]
@@ -245,25 +352,14 @@ def align_document(
                 sentence_rows.append(len(pairs))
                 sentence_vecs.append(sides[k])
             pairs.append(pair)
-    _rescore(pairs, sentence_rows, sentence_vecs, embedder, config, seen)
-    kept_para = sum(p.kept and p.level == "paragraph" for p in pairs)
-    kept_sent = sum(p.kept and p.level == "sentence" for p in pairs)
-    note = ""
-    if whole and not kept_sent:
+    _rescore(pairs, sentence_rows, sentence_vecs, embedder, config)
+    if whole and not any(p.kept and p.level == "sentence" for p in pairs):
         note = "no sentence pair scored high enough: the Japanese and English documents do not translate each other"
-    elif not whole and not kept_para:
+    else:
         note = "no paragraph pair scored high enough: the Japanese and English blocks do not translate each other"
-    report = DocReport(
-        doc.id,
-        doc.source,
-        doc.encoding,
-        **counts,
-        paragraph_pairs=kept_para if not whole else kept_sent,
-        sentence_pairs=kept_sent,
-        rejected=sum(not p.kept for p in pairs),
-        note=note,
-    )
-    return pairs, report
+    report = DocReport(doc.id, doc.source, doc.encoding, **counts, paragraph_pairs=0, sentence_pairs=0, rejected=0,
+                       note=note)  # fmt: skip
+    return DocResult(tuple(pairs), _counted(report, pairs, whole), doc.files, whole)
 
 
 def _encode_groups(embedder: Embedder, groups: list[list[str]]) -> list[np.ndarray]:
@@ -284,18 +380,18 @@ def _rescore(
     vecs: list[tuple[np.ndarray, np.ndarray]],
     embedder: Embedder,
     config: BuildConfig,
-    seen: set | None,
 ) -> None:
     """Give the sentence pairs at `rows` their calibrated score and the filters' verdict, in
     place: the same `score.score_pairs` that `aligner score` runs, margins taken among the
-    document's sentence pairs, duplicates checked against `seen` (the corpus so far)."""
+    document's sentence pairs; duplicates are left to `deduplicate`."""
     if not rows:
         return
     texts = [(pairs[r].ja, pairs[r].en) for r in rows]
     ja_vec = np.stack([v[0] for v in vecs])
     en_vec = np.stack([v[1] for v in vecs])
     scorer = default_scorer().with_prior(ALIGNED_PRIOR)
-    verdicts = score_pairs(texts, embedder, config.filters, scorer, seen=seen, vectors=(ja_vec, en_vec))
+    filters = replace(config.filters, dedup=False)
+    verdicts = score_pairs(texts, embedder, filters, scorer, vectors=(ja_vec, en_vec))
     for r, v in zip(rows, verdicts):
         pairs[r] = replace(pairs[r], features=v.features, score=v.score, kept=v.kept, reason=v.reason)
 

@@ -130,7 +130,8 @@ class Pair:
 
     `ja_blocks`/`en_blocks` are block indices in the document; at sentence level
     `ja_spans`/`en_spans` give, per block touched, (block, start, end) character
-    offsets into that block's text.
+    offsets into that block's text. `duplicate_of` is the id of the earlier pair a
+    `duplicate` or `near_duplicate` repeats.
     """
 
     doc: str
@@ -145,3 +146,4 @@ class Pair:
     score: float = 0.0
     kept: bool = True
     reason: str = ""
+    duplicate_of: str = ""

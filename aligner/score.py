@@ -405,7 +405,7 @@ def score_pairs(
     scorer: Scorer | None = None,
     length_model: LengthModel = LengthModel(),
     batch: int = 1000,
-    seen: set | None = None,
+    seen: dict[bytes, str] | None = None,
     vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[ScoredPair]:
     """Score then decide, for a list of (ja, en) pairs made anywhere.
@@ -433,7 +433,7 @@ def score_pairs(
         out[k] = ScoredPair(f, s, reason is None, reason or "")
     if config.dedup:
         kept = [k for k, p in enumerate(out) if p.kept]
-        for k, reason in zip(kept, duplicate_reasons((pairs[k] for k in kept), seen)):
-            if reason:
-                out[k] = ScoredPair(out[k].features, out[k].score, False, reason)
+        for k, hit in zip(kept, duplicate_reasons((pairs[k] for k in kept), seen)):
+            if hit:
+                out[k] = ScoredPair(out[k].features, out[k].score, False, hit[0])
     return out

@@ -14,6 +14,7 @@ import pytest
 
 from aligner.config import BuildConfig
 from aligner.embed import CachedEmbedder
+from aligner.export.pairs import pair_id
 from aligner.pipeline import Corpus, build
 from aligner.read import ReadOptions, split_blocks
 from tests.conftest import SEEDS, shared_path
@@ -201,7 +202,7 @@ def _bad_folder(root: Path) -> dict[str, str]:
     (root / "empty.txt").write_bytes(b"")
     (root / "binary.txt").write_bytes(bytes(range(256)) * 64)
     (root / "undecodable.txt").write_bytes(b"ok\n" + b"\xff\xfe\x80" * 400)
-    (root / "stray.txt").write_bytes("猫が好きです。\n\nI like cats".encode() + b"\xff.\n")
+    (root / "stray.txt").write_bytes("犬が好きです。\n\nI like dogs".encode() + b"\xff.\n")
     (root / "huge.txt").write_text("長い行です。" * 900_000, encoding="utf-8")  # 5.4 MB, one line
     (root / "korean.txt").write_text(KOREAN, encoding="utf-8")
     (root / "chinese.txt").write_text(CHINESE, encoding="utf-8")
@@ -248,7 +249,7 @@ def test_a_folder_of_good_and_bad_inputs(tmp_path: Path, cached, gold, monkeypat
     assert reports["huge.txt"].too_long_blocks == 1
     assert [(p.reason, len(p.ja)) for p in corpus.pairs if p.doc == "huge.txt"] == [("too_long", 2001)]
     assert reports["stray.txt"].replaced_bytes == 1 and not reports["stray.txt"].bad
-    assert _kept(corpus, "stray.txt") == {("猫が好きです。", "I like cats\ufffd.")}
+    assert _kept(corpus, "stray.txt") == {("犬が好きです。", "I like dogs\ufffd.")}
     assert [Path(s.source).name for s in corpus.skipped] == ["paper.pdf"]
     # unreadable: the bad JSONL line, binary, undecodable and locked; the rest were read
     assert corpus.bad == len(bad) and corpus.processed == len(reports) - 4 == 10
@@ -261,5 +262,11 @@ def test_two_folders_with_the_same_file_names(tmp_path: Path, cached):
     corpus = build([tmp_path / "A", tmp_path / "B"], embedder=cached)
     docs = [r.doc for r in corpus.reports]
     assert docs == [f"{(tmp_path / f).as_posix()}/post.txt" for f in ("A", "B")]
-    assert {p.doc for p in corpus.kept} == set(docs)
+    assert {p.doc for p in corpus.pairs} == set(docs)
     assert [f.path for f in corpus.files] == [str(tmp_path / f / "post.txt") for f in ("A", "B")]
+    # the same paragraph in both: B's pairs repeat A's, and say which pair they repeat
+    (first,) = [p for p in corpus.kept if p.level == "paragraph"]
+    (again,) = [p for p in corpus.pairs if p.level == "paragraph" and p.doc == docs[1] and p.ja and p.en]
+    assert first.doc == docs[0] and (again.ja, again.en) == (first.ja, first.en)
+    assert (again.kept, again.reason, again.duplicate_of) == (False, "duplicate", pair_id(first))
+    assert corpus.reports[1].note.endswith("(duplicate)") and not corpus.reports[1].bad

@@ -603,7 +603,7 @@ def test_rejected_pair_does_not_shadow_a_later_one(fake):
 
 
 def test_seen_carries_across_calls(fake):
-    seen: set = set()
+    seen: dict = {}
     first = score_pairs([SUNNY], fake, scorer=cosine_scorer(), seen=seen)
     assert [p.reason for p in first] == [""]
     assert len(seen) == 2
@@ -614,10 +614,10 @@ def test_seen_carries_across_calls(fake):
 
 
 def test_no_dedup_keeps_duplicates_and_leaves_seen_alone(fake):
-    seen: set = set()
+    seen: dict = {}
     out = score_pairs([SUNNY, SUNNY], fake, FilterConfig(dedup=False), cosine_scorer(), seen=seen)
     assert [p.reason for p in out] == ["", ""]
-    assert seen == set()
+    assert seen == {}
 
 
 def test_score_pairs_with_vectors_encodes_no_side(fake):
