@@ -176,14 +176,23 @@ def build_cli(
     shard_rows: ShardRows = None,
     strict: Strict = False,
     quiet: Quiet = False,
+    workers: int = typer.Option(
+        1, "--workers", metavar="N", help="Processes (or with --engine ray, actors), each with its own embedder."
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Finish an unfinished build into the same folder; the documents done are kept."
+    ),
+    engine: str = typer.Option("local", "--engine", metavar="ENGINE", help="local, or ray (aligner's extra 'ray')."),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", metavar="ADDRESS", help="Ray cluster to run on (default: a local one)."
+    ),
 ) -> None:
     """Align the JA and EN paragraphs and sentences of bilingual documents into a corpus folder."""
     from aligner import __version__
-    from aligner.embed import get_embedder
-    from aligner.export import ExportConfig, parse_formats, write_corpus
-    from aligner.pipeline import build
+    from aligner.export import ExportConfig, parse_formats
     from aligner.progress import progress_mode
     from aligner.read import ReadOptions, parse_jsonl_fields
+    from aligner.run.build import RunOptions, run_build
 
     # quiet: the inputs skipped are in report.json and counted on the closing line
     logging.getLogger("aligner").setLevel(logging.ERROR if quiet else logging.NOTSET)
@@ -192,10 +201,9 @@ def build_cli(
         filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
         config = BuildConfig(model=model, filters=filters, min_alignment_score=min_alignment_score, read=read)
         export = ExportConfig(parse_formats(formats, always=("jsonl",)), level, kept_only, shard_rows)
-        embedder = get_embedder(config.model, cache=_cache_option(no_cache, cache))
-        corpus = build(inputs, config, embedder=embedder, progress=progress_mode(quiet))
-        failed = corpus.processed == 0 or (strict and corpus.bad > 0)
-        report = write_corpus(corpus, output, config, embedder.name, __version__, export, complete=not failed)
+        options = RunOptions(engine, workers, resume, ray_address, progress=progress_mode(quiet), strict=strict)
+        outcome = run_build(inputs, output, config, export, model, _cache_option(no_cache, cache), options, __version__)
+        report = outcome.report
     except AlignerError as e:
         _fail(e)
         return
@@ -211,11 +219,11 @@ def build_cli(
     t = report["totals"]
     bad = f"; {t['bad']} bad inputs, listed in report.json" if t["bad"] else ""
     skipped = f"; {t['skipped']} files of other types skipped" if t["skipped"] else ""
-    if corpus.processed == 0:
-        why = "no input given" if not corpus.reports else "no input could be read"
+    if outcome.processed == 0:
+        why = "no input given" if not report["documents"] else "no input could be read"
         typer.echo(f"aligner: error: {why}{bad}{skipped}; see {output / 'report.json'}", err=True)
         raise typer.Exit(EXIT_FAILED)
-    if strict and corpus.bad:
+    if strict and outcome.bad:
         typer.echo(f"aligner: --strict: {t['bad']} bad inputs; only {output / 'report.json'} was written", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     typer.echo(

@@ -231,6 +231,13 @@ def default_cache_path() -> Path:
     return Path(root) / "embeddings.sqlite"
 
 
+def embedder_name(model: str | Embedder) -> str:
+    """The name an embedder built from `model` (see `get_embedder`) has, without building it."""
+    if isinstance(model, str):
+        return UseEmbedder.name if model == "use" else model
+    return model.name
+
+
 def get_embedder(
     model: str | Embedder = DEFAULT_MODEL, cache: Path | None = None, threads: int | None = None
 ) -> Embedder:

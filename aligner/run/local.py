@@ -62,12 +62,17 @@ def _init(spec: WorkerSpec, task: Callable) -> None:
 
     if spec.threads:
         _state["limits"] = threadpool_limits(spec.threads)
-    _state["embedder"] = spec.embedder()
     _state["config"] = spec.config
     _state["task"] = task
+    try:
+        _state["embedder"] = spec.embedder()
+    except Exception as e:  # raised again by the first batch, in the parent (a pool respawns a dead worker forever)
+        _state["error"] = e
 
 
 def _call(batch: list) -> list:
+    if "error" in _state:
+        raise _state["error"]
     return _state["task"](batch, _state["embedder"], _state["config"])
 
 

@@ -2,15 +2,16 @@
 it, a journal of finished documents beside it (so that a killed run resumes), and the new
 outputs published as one unit.
 
-For an output folder OUT, a build works in OUT.partial/:
+For an output folder OUT, a build works in .OUT.partial/ beside it (hidden: a folder walked
+for inputs skips it):
 
 - `lock`: held (flock) while the build runs; the kernel lets it go when the process dies;
 - `run.json`: the inputs and settings, so that --resume goes on only with the same ones;
 - `journal.jsonl`: one line per finished document, in document order, appended and flushed;
 - `staging/`: the new outputs, written whole before they are published.
 
-Publishing moves the old OUT into OUT.partial/previous and staging/ into OUT, then deletes
-OUT.partial. A kill between the two renames leaves both whole, and the next build into OUT
+Publishing moves the old OUT into .OUT.partial/previous and staging/ into OUT, then deletes
+.OUT.partial. A kill between the two renames leaves both whole, and the next build into OUT
 finishes the move first. OUT itself therefore only ever holds one build's outputs, whole.
 """
 
@@ -28,7 +29,18 @@ from typing import IO
 from aligner.errors import InputError
 from aligner.export.files import write_json
 
-MARKER = "manifest.json"  # written last into every build folder
+MARKER = "manifest.json"  # written last into every complete build folder
+
+
+def is_whole(folder: Path) -> bool:
+    """True when `folder` holds a whole build: a complete one (its manifest, written last) or
+    a failed one (only its report.json, saying so)."""
+    if (folder / MARKER).exists():
+        return True
+    try:
+        return json.loads((folder / "report.json").read_text(encoding="utf-8")).get("complete") is False
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +51,8 @@ class WorkDir:
 
     @property
     def root(self) -> Path:
-        return self.out.with_name(self.out.name + ".partial")
+        # hidden, so that a folder walked for inputs does not read it
+        return self.out.with_name(f".{self.out.name}.partial")
 
     @property
     def journal(self) -> Path:
@@ -76,7 +89,10 @@ class BuildLock:
             self.work.root.mkdir(parents=True, exist_ok=True)
             f = open(path, "a+", encoding="utf-8")
         except OSError as e:
-            raise InputError(f"{self.work.root}: cannot create the build's work folder ({e.strerror or e})") from e
+            raise InputError(
+                f"{self.work.out}: cannot write there (making {self.work.root}: {e.strerror or e}); "
+                "choose another output"
+            ) from e
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
@@ -108,7 +124,7 @@ def check_output(out: Path) -> None:
     """
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: is a file, not a folder; choose a folder for the corpus")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+    if out.is_dir() and any(out.iterdir()) and not is_whole(out):
         raise InputError(
             f"{out}: holds files that are not an aligner build, which a build would replace; choose another folder"
         )
@@ -117,7 +133,7 @@ def check_output(out: Path) -> None:
 def recover(work: WorkDir) -> None:
     """Finish a publication that a kill interrupted between its two renames: OUT is missing
     and staging/ is whole (it has its manifest)."""
-    if not work.out.exists() and (work.staging / MARKER).exists():
+    if not work.out.exists() and is_whole(work.staging):
         os.replace(work.staging, work.out)
         shutil.rmtree(work.previous, ignore_errors=True)
 
