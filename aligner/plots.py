@@ -92,9 +92,9 @@ def _score_histogram(axes, pairs: Sequence[Pair], thresholds: tuple[float, float
     --min-alignment-score (the two are different scores)."""
     bins = [k / 40 for k in range(41)]
     for ax, level, threshold in zip(axes, ("sentence", "paragraph"), thresholds):
-        scored = [p for p in pairs if p.level == level and p.features is not None]
-        kept = [p.score for p in scored if p.kept]
-        rejected = [p.score for p in scored if not p.kept]
+        scored = [(p.score, p.kept) for p in pairs if p.level == level and p.features is not None]
+        kept = [score for score, k in scored if k]
+        rejected = [score for score, k in scored if not k]
         ax.hist([kept, rejected], bins=bins, stacked=True, color=[_KEPT, _REJECTED], label=["kept", "rejected"])
         ax.axvline(threshold, color="black", linestyle="--", linewidth=1)
         ax.text(threshold, 0.97, f" {threshold:g}", transform=ax.get_xaxis_transform(), va="top", fontsize=8)

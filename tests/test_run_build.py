@@ -208,3 +208,18 @@ class _NeverCalled:
 
     def encode(self, texts):
         raise AssertionError("the build did work before refusing")
+
+
+def test_a_ray_dataset_of_documents_builds_the_same_pairs(docs, cache, reference, tmp_path):
+    ray = pytest.importorskip("ray", reason="Ray is aligner's extra 'ray': pip install 'aligner[ray]'")
+    from aligner import distributed
+    from aligner.run.ray_engine import start_ray
+
+    start_ray(cpus=2)
+    rows = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(docs.glob("*.txt"))]
+    rows.append({"id": "broken", "body": "no text field"})
+    out = tmp_path / "out"
+    outcome = distributed.build_dataset(ray.data.from_items(rows), out, export=EXPORT, actors=2)
+    assert outcome.complete and outcome.bad == 2  # the RFA article (English only) and the broken record
+    assert (out / "pairs.jsonl").read_bytes() == reference["pairs.jsonl"]
+    assert (out / "rejected.jsonl").read_bytes() == reference["rejected.jsonl"]

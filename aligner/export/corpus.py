@@ -65,9 +65,7 @@ def write_corpus(
         The report written to report.json.
     """
     outdir = Path(outdir)
-    kept_para = [p for p in corpus.pairs if p.kept and p.level == "paragraph"]
-    kept_sent = [p for p in corpus.pairs if p.kept and p.level == "sentence"]
-    rejected = [p for p in corpus.pairs if not p.kept]
+    kept = Counter(p.level for p in corpus.pairs if p.kept)
     drops = Counter(f"{p.level}:{p.reason}" for p in corpus.pairs if not p.kept)
     scores = [p.score for p in corpus.pairs if p.kept and p.level == "sentence"]
     report = {
@@ -79,9 +77,9 @@ def write_corpus(
             "unreadable": sum(bool(r.error) for r in corpus.reports),
             "bad": corpus.bad,
             "skipped": len(corpus.skipped),
-            "paragraph_pairs": len(kept_para),
-            "sentence_pairs": len(kept_sent),
-            "rejected": len(rejected),
+            "paragraph_pairs": kept["paragraph"],
+            "sentence_pairs": kept["sentence"],
+            "rejected": sum(drops.values()),
         },
         "rejected_by_reason": dict(sorted(drops.items())),
         "sentence_score_quantiles": quantiles(scores),

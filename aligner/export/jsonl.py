@@ -4,7 +4,7 @@ reading them back (with report.json and manifest.json) to export a build without
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,20 +27,39 @@ class Build:
     manifest: dict
 
 
-def write_jsonl_files(folder: Path, pairs: Sequence[Pair]) -> list[tuple[str, int]]:
+def write_jsonl_files(folder: Path, pairs: Iterable[Pair]) -> list[tuple[str, int]]:
     """Write the kept paragraph pairs, the kept sentence pairs and every rejected pair, one
     `pair_record` a line, to the three files of `NAMES` in `folder`.
 
     Returns:
         (file name, lines) of each file.
     """
-    groups = (
-        [p for p in pairs if p.kept and p.level == "paragraph"],
-        [p for p in pairs if p.kept and p.level == "sentence"],
-        [p for p in pairs if not p.kept],
+    wanted = (
+        lambda p: p.kept and p.level == "paragraph",
+        lambda p: p.kept and p.level == "sentence",
+        lambda p: not p.kept,
     )
     folder = Path(folder)
-    return [(name, write_jsonl(folder / name, map(pair_record, group))) for name, group in zip(NAMES, groups)]
+    return [
+        (name, write_jsonl(folder / name, (pair_record(p) for p in pairs if keep(p))))
+        for name, keep in zip(NAMES, wanted)
+    ]
+
+
+class PairStream:
+    """The pairs of a JSON Lines file of `pair_record`s, read again at each pass: a corpus of
+    any size goes through the writers (which iterate, and ask its length) in little memory."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = Path(path), count
+
+    def __iter__(self) -> Iterator[Pair]:
+        with open(self.path, encoding="utf-8") as f:
+            for line in f:
+                yield pair_from_record(json.loads(line))
+
+    def __len__(self) -> int:
+        return self.count
 
 
 def read_build(folder: Path) -> Build:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from aligner.records import Features, Pair
 
@@ -70,11 +70,35 @@ def pair_from_record(record: dict) -> Pair:
     )
 
 
-def select_pairs(pairs: Iterable[Pair], level: str, kept_only: bool) -> list[Pair]:
+def select_pairs(pairs: Iterable[Pair], level: str, kept_only: bool) -> Sequence[Pair]:
     """The pairs of one level that a format writes: the kept ones in corpus order, then (unless
-    `kept_only`) the rejected ones in corpus order, so that a build and an export of it agree."""
-    pairs = [p for p in pairs if p.level == level]
-    return [p for p in pairs if p.kept] + ([] if kept_only else [p for p in pairs if not p.kept])
+    `kept_only`) the rejected ones in corpus order, so that a build and an export of it agree.
+
+    Returns:
+        A list; for pairs read from disk at each pass (`jsonl.PairStream`), a `Selection` that
+        reads them again at each pass too, so that no format holds the corpus in memory.
+    """
+    if isinstance(pairs, (list, tuple)):
+        pairs = [p for p in pairs if p.level == level]
+        return [p for p in pairs if p.kept] + ([] if kept_only else [p for p in pairs if not p.kept])
+    return Selection(pairs, level, kept_only)
+
+
+class Selection:
+    """`select_pairs` over a re-iterable source: iterable any number of times, with a length."""
+
+    def __init__(self, source: Iterable[Pair], level: str, kept_only: bool) -> None:
+        self.source, self.level, self.kept_only = source, level, kept_only
+        self._len: int | None = None
+
+    def __iter__(self) -> Iterator[Pair]:
+        for kept in (True,) if self.kept_only else (True, False):
+            yield from (p for p in self.source if p.level == self.level and p.kept == kept)
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = sum(1 for _ in self)
+        return self._len
 
 
 def feature_values(pair: Pair) -> dict[str, float | None]:

@@ -101,13 +101,24 @@ def _line_document(
     doc_id = f"{file_id}#{name}" if isinstance(name, (str, int)) and str(name) else where
     if doc_id in used:
         doc_id = where
-    if isinstance(obj.get(fields.text), str):
-        body = obj[fields.text]
+    doc = row_document(obj, doc_id, fields, paragraphs)
+    if doc is not None:
+        return doc
+    wanted = f"a string {fields.text!r}, or strings {fields.ja!r} and {fields.en!r}"
+    return BadLine(doc_id, f"line {number}: no {wanted} (name other keys with --jsonl-fields)")
+
+
+def row_document(
+    row: dict, doc_id: str, fields: JsonlFields = JsonlFields(), paragraphs: str = "auto"
+) -> Document | None:
+    """The document of one record: an interleaved one from its `text`, a translated pair from
+    its `ja` and `en` (JA blocks, then EN blocks), or None when it has neither."""
+    if isinstance(row.get(fields.text), str):
+        body = row[fields.text]
         return Document(doc_id, "", make_blocks(body, split_paragraphs(body, paragraphs)))
-    ja, en = obj.get(fields.ja), obj.get(fields.en)
+    ja, en = row.get(fields.ja), row.get(fields.en)
     if isinstance(ja, str) and isinstance(en, str):
         ja_blocks = make_blocks(ja, split_paragraphs(ja, paragraphs))
         en_blocks = make_blocks(en, split_paragraphs(en, paragraphs), first=len(ja_blocks))
         return Document(doc_id, "", ja_blocks + en_blocks, en_start=len(ja_blocks))
-    wanted = f"a string {fields.text!r}, or strings {fields.ja!r} and {fields.en!r}"
-    return BadLine(doc_id, f"line {number}: no {wanted} (name other keys with --jsonl-fields)")
+    return None

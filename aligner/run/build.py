@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from aligner.config import BuildConfig
 from aligner.embed import Embedder, embedder_name, get_embedder
 from aligner.errors import InputError
 from aligner.export import ExportConfig, write_corpus
+from aligner.export.jsonl import PairStream
 from aligner.export.pairs import pair_from_record, pair_record
 from aligner.pipeline import Corpus, DocReport, DocResult, deduplicate, document_count, process_batch
 from aligner.progress import track
@@ -90,6 +92,33 @@ def run_build(
     if options.engine == "local" and options.workers == 1:
         model = get_embedder(model, cache=cache)  # a bad model or cache shows before any work
         cache = None
+    name = embedder_name(model)
+
+    def results(done: int) -> tuple[Iterator[DocResult], int | None, tuple]:
+        listed = find_inputs(inputs, config.read)
+        todo = itertools.islice(read_listed(listed, config.read), done, None)
+        total = document_count(listed)
+        return _map(todo, model, cache, config, options), None if total is None else total - done, listed.skipped
+
+    run = {"inputs": [str(Path(i).resolve()) for i in inputs]}
+    return journal_and_publish(out, run, results, config, export, name, options, version)
+
+
+def journal_and_publish(
+    out: Path,
+    run: dict,
+    results,
+    config: BuildConfig,
+    export: ExportConfig,
+    name: str,
+    options: RunOptions,
+    version: str,
+) -> Outcome:
+    """The part of a build that any source of DocResults shares: lock and check `out`, start
+    or resume the journal (`run` says what the inputs are), journal `results(done)` (a
+    function of the number of documents already done, giving the results of the rest in
+    order, how many there are when known, and the files skipped), then write the outputs
+    from the journal and publish them."""
     work = WorkDir(out)
     lock = BuildLock(work)
     lock.acquire()
@@ -97,28 +126,24 @@ def run_build(
     try:
         workdir.recover(work)
         workdir.check_output(out)
-        listed = find_inputs(inputs, config.read)
-        run = {
-            "inputs": [str(Path(i).resolve()) for i in inputs],
+        run = run | {
             "signature": config.signature(),
-            "embedder": embedder_name(model),
+            "embedder": name,
             "export": dataclasses.asdict(export) | {"formats": list(export.formats)},
         }
         done = workdir.start(work, run, options.resume)
         started = True
-        todo = itertools.islice(read_listed(listed, config.read), done, None)
-        total = document_count(listed)
+        todo, total, skipped = results(done)
         with open(work.journal, "a", encoding="utf-8") as journal:
-            results = _map(todo, model, cache, config, options)
-            for result in track(results, options.progress, "documents", total=None if total is None else total - done):
+            for result in track(todo, options.progress, "documents", total=total):
                 workdir.append(journal, _entry(result))
-        corpus = _corpus(work, config, listed.skipped)
+        corpus = _corpus(work, config, skipped)
         failed = corpus.processed == 0 or (options.strict and corpus.bad > 0)
         work.staging.mkdir(parents=True, exist_ok=True)
-        report = write_corpus(corpus, work.staging, config, embedder_name(model), version, export, complete=not failed)
+        report = write_corpus(corpus, work.staging, config, name, version, export, complete=not failed)
         workdir.publish(work)
     except Exception:
-        if started and not options.resume and not work.journal.stat().st_size:
+        if started and not options.resume and not (work.journal.exists() and work.journal.stat().st_size):
             shutil.rmtree(work.root, ignore_errors=True)  # nothing done: leave nothing to resume
         raise
     finally:
@@ -159,12 +184,18 @@ def _result(entry: dict) -> DocResult:
 
 
 def _corpus(work: WorkDir, config: BuildConfig, skipped) -> Corpus:
-    """The corpus of the journal's documents, in order, duplicates rejected across it."""
+    """The corpus of the journal's documents, in order, duplicates rejected across it; its
+    pairs are spooled to a file in the work folder and read back at each pass
+    (`PairStream`), so memory does not grow with the corpus."""
     seen: dict[str, dict[bytes, str]] = {}
-    pairs, reports, files = [], [], {}
-    for entry in workdir.entries(work):
-        result = deduplicate(_result(entry), seen, config)
-        pairs.extend(result.pairs)
-        reports.append(result.report)
-        files.update((f.path, f) for f in result.files)
-    return Corpus(tuple(pairs), tuple(reports), skipped, tuple(files.values()))
+    reports, files, count = [], {}, 0
+    spool = work.root / "pairs.spool.jsonl"
+    with open(spool, "w", encoding="utf-8") as f:
+        for entry in workdir.entries(work):
+            result = deduplicate(_result(entry), seen, config)
+            for pair in result.pairs:
+                f.write(json.dumps(pair_record(pair), ensure_ascii=False) + "\n")
+            count += len(result.pairs)
+            reports.append(result.report)
+            files.update((d.path, d) for d in result.files)
+    return Corpus(PairStream(spool, count), tuple(reports), skipped, tuple(files.values()))  # type: ignore[arg-type]
