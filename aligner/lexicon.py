@@ -38,10 +38,10 @@ _RENDAKU = {
 }  # fmt: skip
 
 _PARENTHESES = re.compile(r"\([^)]*\)\s*")
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 20_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def stem(word: str) -> str:
     """An EN word, lowercased and reduced to its Snowball (Porter 2) stem: 'Broadcasting' ->
     'broadcast', 'ministries' -> 'ministri'."""
