@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 from aligner.cost import char_length
 from aligner.language import count_scripts, normalize_text
@@ -29,7 +30,7 @@ class FilterConfig:
         ignoring case, digits and punctuation) of an earlier pair.
     """
 
-    min_score: float = 0.85
+    min_score: float = 0.77
     min_chars: int = 2
     max_chars: int = 2000
     max_length_z: float = 4.0
@@ -88,14 +89,35 @@ def near_duplicate_key(ja: str, en: str) -> tuple[str, str]:
     return _NOT_WORD.sub("", a.casefold()), _NOT_WORD.sub("", b.casefold())
 
 
-def duplicate_reasons(pairs: Iterable[tuple[str, str]], seen: set | None = None) -> list[str | None]:
-    """For each pair in order: "duplicate" or "near_duplicate" when an earlier pair (or one in
-    `seen`, which is updated) has the same key, else None. Only pairs given here count:
-    pass the kept ones so that a rejected pair does not shadow a later good one."""
-    seen = set() if seen is None else seen
-    out: list[str | None] = []
-    for ja, en in pairs:
-        exact, near = ("=",) + duplicate_key(ja, en), ("~",) + near_duplicate_key(ja, en)
-        out.append("duplicate" if exact in seen else "near_duplicate" if near in seen else None)
-        seen.update((exact, near))
+def duplicate_verdicts(
+    pairs: Iterable[tuple[str, str]], ids: Iterable[str] | None = None, seen: dict | set | None = None
+) -> list[tuple[str, str] | None]:
+    """For each pair in order: ("duplicate" or "near_duplicate", the id of the earlier pair
+    it repeats) when an earlier pair (or one in `seen`, which is updated) has the same key,
+    else None. Only pairs given here count: pass the kept ones so that a rejected pair does
+    not shadow a later good one.
+
+    Args:
+        pairs: (ja, en) pairs.
+        ids: the id of each pair (`export.pairs.pair_id`), in order; "" for each when None.
+        seen: the keys of earlier pairs: a dict also remembers the id of the pair that first
+            had each key, a set only the keys ("" is then the id repeated).
+    """
+    seen = {} if seen is None else seen
+    ids = repeat("") if ids is None else ids
+    out: list[tuple[str, str] | None] = []
+    for (ja, en), pair_id in zip(pairs, ids):
+        keys = (("=",) + duplicate_key(ja, en), "duplicate"), (("~",) + near_duplicate_key(ja, en), "near_duplicate")
+        hit = next(((reason, key) for key, reason in keys if key in seen), None)
+        out.append(None if hit is None else (hit[0], seen.get(hit[1], "") if isinstance(seen, dict) else ""))
+        for key, _ in keys:
+            if isinstance(seen, dict):
+                seen.setdefault(key, pair_id)
+            else:
+                seen.add(key)
     return out
+
+
+def duplicate_reasons(pairs: Iterable[tuple[str, str]], seen: dict | set | None = None) -> list[str | None]:
+    """The reasons alone of `duplicate_verdicts` (no ids)."""
+    return [v and v[0] for v in duplicate_verdicts(pairs, None, seen)]

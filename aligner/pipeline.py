@@ -13,6 +13,8 @@ from aligner.align import align
 from aligner.config import BuildConfig
 from aligner.cost import BeadCoster, CostParams, char_length
 from aligner.embed import Embedder, get_embedder
+from aligner.export.pairs import pair_id
+from aligner.filters import duplicate_verdicts
 from aligner.language import JOINER
 from aligner.read import ReadFailure, read_documents
 from aligner.records import Block, Document, Features, Pair, Span
@@ -105,7 +107,8 @@ def build(
     model = embedder if embedder is not None else get_embedder(config.model, cache=cache)
     pairs: list[Pair] = []
     reports: list[DocReport] = []
-    seen: set = set()  # duplicate keys of the sentence pairs kept so far
+    seen: dict = {}  # duplicate keys of the sentence pairs kept so far -> the id of the first
+    paragraphs_seen: dict = {}  # the same for paragraph pairs
     for item in docs:
         if isinstance(item, ReadFailure):
             log.warning("%s: skipped: %s", item.source, item.reason)
@@ -115,19 +118,26 @@ def build(
                 )
             )
             continue
-        doc_pairs, report = align_document(item, model, config, seen)
+        doc_pairs, report = align_document(item, model, config, seen, paragraphs_seen)
         pairs.extend(doc_pairs)
         reports.append(report)
     return Corpus(tuple(pairs), tuple(reports))
 
 
 def align_document(
-    doc: Document, embedder: Embedder, config: BuildConfig = BuildConfig(), seen: set | None = None
+    doc: Document,
+    embedder: Embedder,
+    config: BuildConfig = BuildConfig(),
+    seen: dict | None = None,
+    paragraphs_seen: dict | None = None,
 ) -> tuple[list[Pair], DocReport]:
     """Align one bilingual document: paragraph pairs, then sentence pairs inside each kept one.
 
-    Sentence pairs are scored and filtered as `aligner score` does; `seen` holds the
-    duplicate keys of the pairs kept so far in the corpus (updated).
+    Sentence pairs are scored and filtered as `aligner score` does; `seen` and
+    `paragraphs_seen` hold the duplicate keys of the sentence and paragraph pairs kept so
+    far in the corpus, each with the id of the pair that first had it (updated). A kept
+    paragraph pair that repeats an earlier one (exactly or nearly) is rejected as
+    `duplicate`/`near_duplicate` naming that pair's id, and is not split into sentences.
 
     Returns:
         (pairs, report): every pair considered, paragraph level first for each paragraph
@@ -177,6 +187,9 @@ def align_document(
         texts=texts,
     )
 
+    if config.filters.dedup:
+        para = _dedup(para, paragraphs_seen)
+
     # Sentence rows of each block, to pick a paragraph pair's sentences out of the doc arrays.
     ja_rows = _rows_by_block(ja, ja_sents)
     en_rows = _rows_by_block(en, en_sents)
@@ -223,6 +236,18 @@ def align_document(
     return pairs, report
 
 
+def _dedup(pairs: list[Pair], seen: dict | None) -> list[Pair]:
+    """The pairs with each kept one that repeats an earlier pair (or a key in `seen`,
+    updated) rejected, naming the id of the pair it repeats (`filters.duplicate_verdicts`)."""
+    kept = [k for k, p in enumerate(pairs) if p.kept]
+    verdicts = duplicate_verdicts([(pairs[k].ja, pairs[k].en) for k in kept], [pair_id(pairs[k]) for k in kept], seen)
+    out = list(pairs)
+    for k, verdict in zip(kept, verdicts):
+        if verdict:
+            out[k] = replace(out[k], kept=False, reason=verdict[0], duplicate_of=verdict[1])
+    return out
+
+
 def _encode_groups(embedder: Embedder, groups: list[list[str]]) -> list[np.ndarray]:
     """Encode several lists of texts in one call; returns one (len(group), d) array each."""
     vecs = embedder.encode([t for g in groups for t in g])
@@ -241,7 +266,7 @@ def _rescore(
     vecs: list[tuple[np.ndarray, np.ndarray]],
     embedder: Embedder,
     config: BuildConfig,
-    seen: set | None,
+    seen: dict | None,
 ) -> None:
     """Give the sentence pairs at `rows` their calibrated score and the filters' verdict, in
     place: the same `score.score_pairs` that `aligner score` runs, margins taken among the
@@ -252,9 +277,12 @@ def _rescore(
     ja_vec = np.stack([v[0] for v in vecs])
     en_vec = np.stack([v[1] for v in vecs])
     scorer = default_scorer().with_prior(ALIGNED_PRIOR)
-    verdicts = score_pairs(texts, embedder, config.filters, scorer, seen=seen, vectors=(ja_vec, en_vec))
+    ids = [pair_id(pairs[r]) for r in rows]
+    verdicts = score_pairs(texts, embedder, config.filters, scorer, seen=seen, vectors=(ja_vec, en_vec), ids=ids)
     for r, v in zip(rows, verdicts):
-        pairs[r] = replace(pairs[r], features=v.features, score=v.score, kept=v.kept, reason=v.reason)
+        pairs[r] = replace(
+            pairs[r], features=v.features, score=v.score, kept=v.kept, reason=v.reason, duplicate_of=v.duplicate_of
+        )
 
 
 def _nothing_to_align(doc: Document, ja: list[Block], en: list[Block]) -> str:

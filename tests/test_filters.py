@@ -14,6 +14,7 @@ from aligner.filters import (
     FilterConfig,
     duplicate_key,
     duplicate_reasons,
+    duplicate_verdicts,
     feature_reason,
     near_duplicate_key,
     text_reason,
@@ -248,3 +249,23 @@ def test_readme_defaults_equal_filter_config():
         for m in _OPTION.finditer(option):
             documented[m["name"].replace("-", "_")] = _value(m["default"])
     assert documented == dataclasses.asdict(FilterConfig())
+
+
+def test_duplicate_verdicts_name_the_first_pair_repeated():
+    pairs = [
+        ("今日は晴れ。", "It is sunny."),
+        ("駅はどこ？", "Where?"),
+        ("今日は晴れ。", "It is sunny."),
+        ("今日は晴れ！", "it is sunny"),
+    ]
+    seen: dict = {}
+    got = duplicate_verdicts(pairs, ["a", "b", "c", "d"], seen)
+    assert got == [None, None, ("duplicate", "a"), ("near_duplicate", "a")]
+    # the dict carries across calls and keeps the first owner
+    assert duplicate_verdicts([("駅はどこ。", "where")], ["e"], seen) == [("near_duplicate", "b")]
+
+
+def test_duplicate_verdicts_with_a_set_know_no_ids():
+    seen: set = set()
+    got = duplicate_verdicts([("今日は晴れ。", "It is sunny."), ("今日は晴れ。", "It is sunny.")], ["a", "b"], seen)
+    assert got == [None, ("duplicate", "")]

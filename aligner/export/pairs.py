@@ -23,7 +23,8 @@ def pair_id(pair: Pair) -> str:
 
 def pair_record(pair: Pair) -> dict:
     """A pair as a flat JSON-ready dict: id, doc, level, ja, en, score, block indices, spans
-    (sentence level), features, kept and reason."""
+    (sentence level), features, kept and reason, and for a duplicate `duplicate_of`, the id
+    of the pair it repeats."""
     record = {
         "id": pair_id(pair),
         "doc": pair.doc,
@@ -40,6 +41,8 @@ def pair_record(pair: Pair) -> dict:
     record["features"] = dataclasses.asdict(pair.features) if pair.features else None
     record["kept"] = pair.kept
     record["reason"] = pair.reason
+    if pair.duplicate_of:
+        record["duplicate_of"] = pair.duplicate_of
     return record
 
 
@@ -63,6 +66,7 @@ def pair_from_record(record: dict) -> Pair:
         score=record["score"],
         kept=record["kept"],
         reason=record["reason"],
+        duplicate_of=record.get("duplicate_of", ""),
     )
 
 
