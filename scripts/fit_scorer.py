@@ -10,7 +10,7 @@ bible, wmt21, wmt22, seeds). Positives are real pairs and two consecutive pairs 
 both sides; negatives are made from them: a neighbour's translation, one side holding two
 segments and the other one, a number changed, a name replaced, an unrelated pair, the same
 text on both sides, a side in the wrong language, and one side's polarity turned (ます ->
-ません, is -> is not). Any pair whose JA or EN text appears in the scoring evaluation set
+ません, is -> is not; scored in the cross-validation but not fitted on, EVALUATION_ONLY). Any pair whose JA or EN text appears in the scoring evaluation set
 (dev/scoring/pairs.jsonl) is left out first, so that no evaluation sentence is trained on;
 nothing else is read from that set. The model has one hidden layer of tanh units over
 `score.design_row`, kept monotone in the inputs whose direction is known (DIRECTIONS),
