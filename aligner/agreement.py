@@ -785,3 +785,51 @@ def reading(ja: str) -> str:
     """The Japanese side read out in plain romaji (kanji by their most common reading, via
     pykakasi), folded as `plain_romaji` does; Latin letters in it are kept."""
     return plain_romaji("".join(item["hepburn"] for item in _kakasi().convert(_nfkc(ja))))
+
+
+# --------------------------------------------------------------------------- polarity
+
+# Phrases whose ない/ず is no negation of what the sentence states: obligation (must),
+# possibility (might), certainty, "only", rhetorical questions and invitations, and words
+# that merely end in ない (少ない few, 危ない dangerous).
+_JA_NOT_NEGATION = re.compile(
+    r"な(?:けれ|くて|きゃ|いと)(?:ば|は|も)?(?:なら|いけ|だめ|ダメ)(?:ない|ず|ぬ|ん|なかった|ません)?"
+    r"|かもしれ(?:ない|ません|ず)|(?:に)?違いない|間違いない|しか(?:ない|ありません)|仕方(?:が)?ない|しかたない"
+    r"|(?:では|じゃ)ない(?:か|でしょうか|だろうか)|ませんか|ないか[？?]|(?:少|危|幼)な[いく]|つまらな|もったいな"
+    r"|(?:間|ま)もなく|ならず(?:に)?も|(?:に|も)かかわらず|相変わらず|思わず|絶えず|必ず|まず|わずか|ずっと|ずつ"
+)
+_JA_NEGATION = re.compile(
+    r"な(?:い|かっ|く|けれ|し(?=[、。\s]|$))|ません|ぬ(?![ぁ-ゖ])|無(?:い|く|し)|いいえ"
+    r"|(?<=[かがさたなばまらわせ])ず(?![ぁ-ゖ])|(?<=[かがさたなばまらわせ])ずに"
+)
+_EN_NEGATION = re.compile(
+    r"\b(?:not|no|never|nor|neither|none|nobody|nothing|nowhere|cannot|without|unable|unless)\b|n['’]t\b",
+    re.IGNORECASE,
+)
+# "No. 1" is a number; "why not", "why don't we" invite (始めませんか, which JA drops too).
+_EN_NOT_NEGATION = re.compile(
+    r"\b(?:no (?:doubt|matter|wonder)|not only|nothing but|why (?:not|don['’]t)|no\.? ?(?=\d))", re.IGNORECASE
+)
+
+
+def negations(text: str, lang: str) -> int:
+    """How many negative forms `text` holds: JA ない/なかった/なく/ません/ず/ぬ/無い/いいえ
+    (not must, might or only: なければならない, かもしれない, しかない, nor words ending in
+    ない such as 少ない); EN not, no, never, nor, none, nothing, cannot, without, unable,
+    unless and -n't (not "no doubt", "no matter", "not only", "why not", "No. 1")."""
+    _check_lang(lang)
+    text = _nfkc(text)
+    if lang == "ja":
+        return len(_JA_NEGATION.findall(_JA_NOT_NEGATION.sub("。", text)))
+    return len(_EN_NEGATION.findall(_EN_NOT_NEGATION.sub(" ", text)))
+
+
+def polarity_agreement(ja: str, en: str) -> float | None:
+    """Whether the two sides agree in polarity (`negations`): None when neither side has a
+    negation (nothing to compare), 1.0 when both have one, 0.0 when only one side does
+    (始まりません against "starts"). Counts are not compared: double negatives and
+    negations a translator folds into one word make them differ in good pairs."""
+    a, b = negations(ja, "ja"), negations(en, "en")
+    if not a and not b:
+        return None
+    return 1.0 if a and b else 0.0

@@ -165,6 +165,15 @@ class LexicalAgreement:
         by a gloss or by their reading (Yamakawa).
     unexplained: the EN names the JA side does not explain, in order.
     unexplained_ja: the JA names the EN side does not explain, in order.
+    name_evidence: how strongly the unexplained EN names say the pair is wrong: 0 when
+        every name is explained, WEAK_NAME_EVIDENCE when the only ones left are ordinary
+        English words (Union, Framework: often rendered by meaning or left out; ordinary
+        words inside a longer name are not asked for at all), 1 when a name that is no
+        ordinary word is left (Suzuki); None when the EN side names nothing.
+    name_swap: 1.0 when the JA side has a name the EN side does not explain and the EN side
+        a capitalised word that is no ordinary English and that the JA side does not
+        explain, wherever it stands (sentence-initial too): a name swapped for another
+        (田中 against Suzuki); 0.0 otherwise; None when the JA side names nothing.
     """
 
     en_names: float | None
@@ -174,6 +183,13 @@ class LexicalAgreement:
     ja_names: float | None = None
     unexplained: tuple[str, ...] = ()
     unexplained_ja: tuple[str, ...] = ()
+    name_evidence: float | None = None
+    name_swap: float | None = None
+
+
+WEAK_NAME_EVIDENCE = 0.5
+"""The evidence of an unexplained EN name that is an ordinary English word."""
+_CAPITALISED_WORD = re.compile(r"(?<![A-Za-z'’-])[A-Z][a-z]{2,}(?![A-Za-z])")
 
 
 def _nfkc(text: str) -> str:
@@ -408,6 +424,10 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     def share(items: list, ok) -> float | None:
         return None if not items else sum(1 for x in items if ok(x)) / len(items)
 
+    evidence = [WEAK_NAME_EVIDENCE if w in ordinary else 1.0 for w in names if not verdict[w]]
+    unexplained_ja = tuple(w for w, ok in ja_verdict if not ok)
+    swap = None if not ja_verdict else float(bool(unexplained_ja) and _strange_word(en, explained, lexicon))
+
     return LexicalAgreement(
         en_names=share(names, verdict.get),
         ja_translated=share(content_chars, covered.__contains__),
@@ -418,8 +438,19 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         ),
         ja_names=share([ok for _, ok in ja_verdict], bool),
         unexplained=tuple(w for w in names if not verdict[w]),
-        unexplained_ja=tuple(w for w, ok in ja_verdict if not ok),
+        unexplained_ja=unexplained_ja,
+        name_evidence=None if not names else max(evidence, default=0.0),
+        name_swap=swap,
     )
+
+
+def _strange_word(en: str, explained, lexicon: Lexicon) -> bool:
+    """Whether the EN side has a capitalised word of 3+ letters that is no ordinary English
+    (nor a month, weekday or title) and that `explained` does not explain."""
+    words = [w for w in dict.fromkeys(_CAPITALISED_WORD.findall(en)) if w.casefold() not in _NOT_NAMES]
+    words = [w for w in words if w.casefold() not in EN_STOP_WORDS]
+    ordinary = lexicon.english_words(words)
+    return any(w not in ordinary and not explained(w) for w in words)
 
 
 def _ja_name_verdicts(
@@ -495,3 +526,28 @@ def least_translated_sentence(
         shares += [lexical_agreement(ja, s, lexicon).en_translated for s in en_sentences]
     found = [s for s in shares if s is not None]
     return min(found) if found else None
+
+
+SHORT_WORDS = 2  # an EN side of at most this many words ...
+SHORT_JA_CHARS = 8  # ... against a JA side of at most this many word characters is a short pair
+_JA_ENDINGS = re.compile(r"(?:です|でした|ます|だ)?(?:ね|よ|か|わ|な)*$")
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def short_pair_translated(ja: str, en: str, lexicon: Lexicon | None = None) -> float | None:
+    """For a very short pair (an EN side of one or two words, a JA side of a few word
+    characters: はい。/ Yes.), whether the dictionary translates it: 1.0 when every EN word
+    that is no stop word (every word but an article, when all are) has its stem among the
+    glosses of the whole JA side (as written, or without a polite or final ending:
+    そうですね -> そう) or of the words in it, else 0.0;
+    None for a longer pair. An embedding knows little of a side this short."""
+    lexicon = lexicon or default_lexicon()
+    ja, en = _nfkc(ja), _nfkc(en)
+    words = [w for w in _EN_WORD.findall(en) if w.casefold() not in _ARTICLES]
+    ja_chars = "".join(_JA_WORD_CHAR.findall(ja))
+    if not words or not ja_chars or len(_EN_WORD.findall(en)) > SHORT_WORDS or len(ja_chars) > SHORT_JA_CHARS:
+        return None
+    forms = {ja_chars, _JA_ENDINGS.sub("", ja_chars)} | {f for _, _, f in _ja_forms(ja)}
+    stems = set().union(*lexicon.glosses(f for f in forms if f).values())
+    content = [w for w in words if w.casefold() not in EN_STOP_WORDS] or words
+    return float(all(_stems(w) & stems for w in content))

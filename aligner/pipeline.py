@@ -188,7 +188,8 @@ def process_item(item: Document | ReadFailure, embedder: Embedder, config: Build
 def deduplicate(result: DocResult, seen: dict[str, dict[bytes, str]], config: BuildConfig = BuildConfig()) -> DocResult:
     """Reject the kept pairs of a document that repeat a pair of the same level (paragraph or
     sentence) kept earlier in the corpus, exactly or nearly (`filters.duplicate_reasons`),
-    each with the id of the pair it repeats; the report is counted again. `seen` maps each
+    each with the id of the pair it repeats (the sentence pairs inside a duplicate paragraph
+    pair are duplicates too, naming the paragraph pair it repeats); the report is counted again. `seen` maps each
     level to the key hashes of its pairs kept so far and their ids, and is updated.
     Documents must come in corpus order: the first of two copies is kept.
 
@@ -200,13 +201,21 @@ def deduplicate(result: DocResult, seen: dict[str, dict[bytes, str]], config: Bu
     from aligner.export.pairs import pair_id
 
     pairs = list(result.pairs)
+    repeated: dict[int, Pair] = {}  # each JA block of a duplicate paragraph pair -> that pair
     for level in ("paragraph", "sentence"):
         kept = [k for k, p in enumerate(pairs) if p.kept and p.level == level]
+        inside = {k: repeated.get(pairs[k].ja_blocks[0]) if pairs[k].ja_blocks else None for k in kept}
+        for k in [k for k in kept if inside[k] is not None]:
+            # a sentence pair of a duplicate paragraph pair repeats it too
+            pairs[k] = replace(pairs[k], kept=False, reason=inside[k].reason, duplicate_of=inside[k].duplicate_of)
+        kept = [k for k in kept if inside[k] is None]
         ids = (pair_id(pairs[k]) for k in kept)
         hits = duplicate_reasons(((pairs[k].ja, pairs[k].en) for k in kept), seen.setdefault(level, {}), ids)
         for k, hit in zip(kept, hits):
             if hit:
                 pairs[k] = replace(pairs[k], kept=False, reason=hit[0], duplicate_of=hit[1])
+                if level == "paragraph":
+                    repeated.update(dict.fromkeys(pairs[k].ja_blocks, pairs[k]))
     return replace(result, pairs=tuple(pairs), report=_counted(result.report, pairs, result.whole))
 
 

@@ -103,6 +103,15 @@ class Features:
     coverage: over the sentences of both sides, the lowest best cosine with a sentence of
     the other side (the pair's cosine when both are one sentence): low when one side
     carries a sentence the other does not translate.
+    name_evidence: how strongly the EN names the JA side leaves unexplained say the pair is
+    wrong (0 none, 0.5 words of a longer name or ordinary words, 1 a one-word name);
+    None when the EN side names nothing. name_swap: 1 when each side has a name the other
+    does not explain (田中 against Suzuki), else 0; None when the JA side names nothing.
+    polarity: 1 when both sides state a negation, 0 when only one does (始まりません
+    against "starts"); None when neither does (`agreement.polarity_agreement`).
+    short_translated: for a pair of one or two EN words and a few JA characters, 1 when the
+    dictionary translates it (はい。/ Yes.), else 0; None for longer pairs
+    (`lexical.short_pair_translated`).
     """
 
     cosine: float
@@ -122,6 +131,10 @@ class Features:
     part_length_gain: float | None = None
     part_translated: float | None = None
     half_translated: float | None = None
+    name_evidence: float | None = None
+    name_swap: float | None = None
+    polarity: float | None = None
+    short_translated: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

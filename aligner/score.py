@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.agreement import latin_agreement, number_agreement
+from aligner.agreement import latin_agreement, number_agreement, polarity_agreement
 from aligner.cost import LengthModel, char_length, length_weights
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
 from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
 from aligner.language import could_be_japanese, detect_language
-from aligner.lexical import least_translated_sentence, lexical_agreement
+from aligner.lexical import least_translated_sentence, lexical_agreement, short_pair_translated
 from aligner.records import Features
 from aligner.segment import split_sentences
 
@@ -170,6 +170,10 @@ def pair_features(
         part_length_gain=_round(figures.part_length_gain),
         part_translated=_round(least_translated_sentence(ja, en, *sentences) if sentences else None),
         half_translated=_round(lexical.half_translated),
+        name_evidence=_round(lexical.name_evidence),
+        name_swap=lexical.name_swap,
+        polarity=polarity_agreement(ja, en),
+        short_translated=short_pair_translated(ja, en),
     )
 
 
@@ -179,8 +183,9 @@ def _round(x: float | None) -> float | None:
 
 INPUTS: tuple[str, ...] = (
     "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
-    "en_name_mismatch", "ja_lang", "en_lang", "coverage", "ja_translated", "en_translated",
-    "many_sentences", "part_gain", "part_length_gain", "part_translated", "half_translated",
+    "en_name_evidence", "name_swap", "polarity_mismatch", "ja_lang", "en_lang", "coverage", "ja_translated",
+    "en_translated", "many_sentences", "part_gain", "part_length_gain", "part_translated", "half_translated",
+    "short_translated",
 )  # fmt: skip
 """The inputs of the calibrated model, in order (see `design_row`)."""
 
@@ -188,10 +193,12 @@ INPUTS: tuple[str, ...] = (
 def design_row(f: Features) -> np.ndarray:
     """A pair's features -> the (len(INPUTS),) inputs of the calibrated model. An agreement
     with nothing to compare counts as no mismatch (a side with no content as fully translated);
-    a name mismatch is 1 when any name is left unexplained, however many others are
-    explained (a changed name among six is no less wrong than one alone);
+    a JA name mismatch is 1 when any name is left unexplained, however many others are
+    explained (a changed name among six is no less wrong than one alone); the EN names
+    enter by the strength of their evidence (`lexical.LexicalAgreement.name_evidence`);
     |length_z| is clipped at 6; part_gain enters with an indicator of whether it exists (0
-    for a pair of two single sentences); a missing part_length_gain is 0."""
+    for a pair of two single sentences); a missing part_length_gain or short_translated is 0
+    (a pair that is not short gets nothing from the dictionary rule)."""
     return np.array([
         f.cosine,
         f.margin,
@@ -199,7 +206,9 @@ def design_row(f: Features) -> np.ndarray:
         0.0 if f.numbers is None else 1.0 - f.numbers,
         0.0 if f.latin is None else 1.0 - f.latin,
         0.0 if f.names is None else float(f.names < 1.0),
-        0.0 if f.en_names is None else float(f.en_names < 1.0),
+        0.0 if f.name_evidence is None else f.name_evidence,
+        0.0 if f.name_swap is None else f.name_swap,
+        0.0 if f.polarity is None else 1.0 - f.polarity,
         f.ja_lang,
         f.en_lang,
         f.cosine if f.coverage is None else f.coverage,
@@ -210,6 +219,7 @@ def design_row(f: Features) -> np.ndarray:
         0.0 if f.part_length_gain is None else f.part_length_gain,
         1.0 if f.part_translated is None else f.part_translated,
         1.0 if f.half_translated is None else f.half_translated,
+        0.0 if f.short_translated is None else f.short_translated,
     ])  # fmt: skip
 
 
@@ -352,12 +362,14 @@ def _end_parts(rows: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nd
 @dataclass(frozen=True, slots=True)
 class ScoredPair:
     """A pair's verdict: its features (None when a text rule rejected it before encoding),
-    calibrated score, whether it is kept, and the reason when it is not."""
+    calibrated score, whether it is kept, the reason when it is not, and for a duplicate the
+    id of the pair it repeats (when the caller gave ids)."""
 
     features: Features | None
     score: float
     kept: bool
     reason: str
+    duplicate_of: str = ""
 
 
 def compute_features(
@@ -407,6 +419,7 @@ def score_pairs(
     batch: int = 1000,
     seen: dict[bytes, str] | None = None,
     vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> list[ScoredPair]:
     """Score then decide, for a list of (ja, en) pairs made anywhere.
 
@@ -414,8 +427,9 @@ def score_pairs(
     features (`compute_features`), are scored by the calibrated model and judged by the
     feature rules; last,
     duplicates of an earlier kept pair are rejected (`seen` carries the keys of earlier
-    calls, for a corpus scored in chunks). `vectors` are side embeddings the caller already
-    has, one row per pair.
+    calls, for a corpus scored in chunks; `filters.duplicate_reasons`). `vectors` are side
+    embeddings the caller already has, one row per pair; `ids` the pairs' ids, which a
+    duplicate's verdict names (`duplicate_of`).
 
     Returns:
         One ScoredPair per input pair, in order.
@@ -433,7 +447,8 @@ def score_pairs(
         out[k] = ScoredPair(f, s, reason is None, reason or "")
     if config.dedup:
         kept = [k for k, p in enumerate(out) if p.kept]
-        for k, hit in zip(kept, duplicate_reasons((pairs[k] for k in kept), seen)):
+        kept_ids = None if ids is None else [ids[k] for k in kept]
+        for k, hit in zip(kept, duplicate_reasons((pairs[k] for k in kept), seen, kept_ids)):
             if hit:
-                out[k] = ScoredPair(out[k].features, out[k].score, False, hit[0])
+                out[k] = ScoredPair(out[k].features, out[k].score, False, *hit)
     return out

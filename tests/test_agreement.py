@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from aligner.agreement import (
     latin_agreement,
     latin_tokens,
+    negations,
     number_agreement,
     numbers,
+    polarity_agreement,
     romanize,
 )
 from aligner.errors import InputError
@@ -357,3 +359,40 @@ def test_figures_on_the_dev_scoring_set(capsys):
     with capsys.disabled():
         print("\nagreement on dev/scoring/pairs.jsonl (mean where not None / share None)")
         print("\n".join(lines))
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("会議は明日始まりません。", "ja", 1),
+        ("会議は明日始まります。", "ja", 0),
+        ("彼は来なかった。", "ja", 1),
+        ("彼は何も言わずに去った。", "ja", 1),
+        ("時間がない。", "ja", 1),
+        ("いいえ。", "ja", 1),
+        ("行かなければならない。", "ja", 0),  # must
+        ("雨が降るかもしれない。", "ja", 0),  # might
+        ("少ない人数で必ずまず確認する。", "ja", 0),  # words that end in ない, ず
+        ("一緒に行きませんか？", "ja", 0),  # an invitation
+        ("The meeting starts tomorrow.", "en", 0),
+        ("He didn't come and never will.", "en", 2),
+        ("He left without saying a word.", "en", 1),
+        ("No doubt it is the No. 1 shop, not only in Tokyo.", "en", 0),
+        ("Why not start today?", "en", 0),
+    ],
+)
+def test_negations(text, lang, expected):
+    assert negations(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "ja, en, expected",
+    [
+        ("会議は明日始まりません。", "The meeting starts tomorrow.", 0.0),
+        ("会議は明日始まりません。", "The meeting does not start tomorrow.", 1.0),
+        ("会議は明日始まります。", "The meeting does not start tomorrow.", 0.0),
+        ("会議は明日始まります。", "The meeting starts tomorrow.", None),
+    ],
+)
+def test_polarity_agreement(ja, en, expected):
+    assert polarity_agreement(ja, en) == expected

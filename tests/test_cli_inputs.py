@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from aligner import __version__
 from aligner.cli import app
+from aligner.filters import FilterConfig
 from tests.test_cli_score import STATION, SUNNY, FakeEmbedder, jsonl, pair
 
 runner = CliRunner()
@@ -46,7 +47,7 @@ def test_help_has_no_type_tags_and_whole_defaults(command: str | None):
         assert tag not in result.stdout, (tag, result.stdout)
     if command == "build":
         assert "~/.cache/aligner/embeddings.sqlite" in result.stdout
-        assert "[default: 0.85]" in result.stdout and "[default: 2000]" in result.stdout
+        assert f"[default: {FilterConfig().min_score}]" in result.stdout and "[default: 2000]" in result.stdout
     if command is None:
         assert "Exit codes: 0 when at least one input was processed" in result.stdout
         assert not [line for line in result.stdout.splitlines() if line.endswith("...") and "Usage" not in line]

@@ -14,8 +14,8 @@ from aligner.errors import InputError
 from aligner.filters import (
     REASONS,
     FilterConfig,
-    duplicate_key,
     duplicate_hashes,
+    duplicate_key,
     duplicate_reasons,
     feature_reason,
     near_duplicate_key,

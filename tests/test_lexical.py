@@ -304,3 +304,24 @@ def test_half_translated_sees_an_untranslated_half():
 )
 def test_inflected_verbs_and_adjectives_are_looked_up_by_their_dictionary_form(ja, en):
     assert lexical_agreement(ja, en).ja_translated == 1.0
+
+
+@pytest.mark.parametrize(
+    "ja, en, evidence, swap",
+    [
+        # a person's name changed: each side names someone the other does not
+        ("田中さんは来週東京で会議に出席します。", "Suzuki will attend a meeting in Tokyo next week.", 0.0, 1.0),
+        ("田中さんは来週東京で会議に出席します。", "Mr. Suzuki will attend a meeting in Tokyo next week.", 0.0, 1.0),
+        ("田中さんは来週東京で会議に出席します。", "Tanaka will attend a meeting in Tokyo next week.", 0.0, 0.0),
+        ("バイデン大統領が来日した。", "President Obama visited Japan.", 1.0, 1.0),
+        ("バイデン大統領が来日した。", "President Biden visited Japan.", 0.0, 0.0),
+        # a name the JA side leaves out, with no JA name unexplained: evidence, no swap
+        ("大統領が来日した。", "President Biden visited Japan.", 1.0, None),
+        # an ordinary word read as a name and left unexplained is weak evidence
+        ("契約を結んだ。", "they signed a contract with Union.", 0.5, None),
+    ],
+)
+def test_name_evidence_and_swap(ja, en, evidence, swap):
+    got = lexical_agreement(ja, en)
+    assert got.name_evidence == evidence
+    assert got.name_swap == swap

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from aligner.config import BuildConfig
+from aligner.export.pairs import pair_id, pair_record
 from aligner.language import normalize_text
 from aligner.pipeline import align_document, build
 from aligner.read import read_documents
@@ -128,3 +129,43 @@ def test_build_is_deterministic(embedder):
     first = build([SEEDS / PSCORE], embedder=embedder)
     second = build([SEEDS / PSCORE], embedder=embedder)
     assert first == second
+
+
+PARAGRAPHS = "猫が好きです。毎日一緒に遊びます。\n\nI like cats. I play with them every day.\n\n"
+
+
+def test_a_paragraph_repeated_in_another_file_is_a_duplicate_naming_the_first(tmp_path: Path, embedder):
+    (tmp_path / "a.txt").write_text(PARAGRAPHS + "今日は晴れです。\n\nIt is sunny today.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PARAGRAPHS + "駅はどこですか。\n\nWhere is the station?", encoding="utf-8")
+    # the same paragraph again, but for case, digits and punctuation: a near duplicate
+    near = "猫が好きです!毎日一緒に遊びます!\n\ni like cats, i play with them every day\n\n"
+    (tmp_path / "c.txt").write_text(near + "雨が降っています。\n\nIt is raining.", encoding="utf-8")
+    corpus = build([tmp_path], embedder=embedder)
+    paragraphs = [p for p in corpus.pairs if p.level == "paragraph"]
+    first = next(p for p in paragraphs if p.doc == "a.txt" and p.ja.startswith("猫"))
+    assert first.kept and not first.duplicate_of
+    again = next(p for p in paragraphs if p.doc == "b.txt" and p.ja.startswith("猫"))
+    assert (again.kept, again.reason, again.duplicate_of) == (False, "duplicate", pair_id(first))
+    assert pair_record(again)["duplicate_of"] == pair_id(first)
+    nearly = next(p for p in paragraphs if p.doc == "c.txt" and p.ja.startswith("猫"))
+    assert (nearly.kept, nearly.reason, nearly.duplicate_of) == (False, "near_duplicate", pair_id(first))
+    # a duplicate paragraph's sentences repeat the first one's: none is kept again, each names its first
+    repeated = [p for p in corpus.pairs if p.doc in ("b.txt", "c.txt") and p.level == "sentence" and "猫" in p.ja]
+    assert repeated and not any(p.kept for p in repeated)
+    assert all(p.duplicate_of for p in repeated if p.reason in ("duplicate", "near_duplicate"))
+    # the other paragraphs of those files are kept
+    assert {p.doc for p in paragraphs if p.kept} == {"a.txt", "b.txt", "c.txt"}
+    # the first paragraph's sentences are kept once
+    cats = [p for p in corpus.kept if p.level == "sentence" and "猫" in p.ja]
+    assert cats and all(p.doc == "a.txt" for p in cats)
+
+
+def test_a_repeated_sentence_pair_names_the_first(tmp_path: Path, embedder):
+    (tmp_path / "a.txt").write_text("今日は晴れです。\n\nIt is sunny today.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "今日は晴れです。駅はどこですか。\n\nIt is sunny today. Where is the station?", encoding="utf-8"
+    )
+    corpus = build([tmp_path], embedder=embedder)
+    first = next(p for p in corpus.pairs if p.doc == "a.txt" and p.level == "sentence")
+    again = next(p for p in corpus.pairs if p.doc == "b.txt" and p.level == "sentence" and p.ja == first.ja)
+    assert first.kept and (again.reason, again.duplicate_of) == ("duplicate", pair_id(first))

@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from aligner.export.jsonl import read_build
+from aligner.filters import FilterConfig
 from aligner.plots import PLOTS, PLOTS_DIR, thresholds, write_plots
 from tests.corpora import banded_build, sentence_pair, write_build
 
@@ -32,12 +33,12 @@ def test_plots_of_a_corpus_with_nothing_rejected(tmp_path: Path):
 
 def test_thresholds_come_from_the_manifest(tmp_path: Path):
     path = write_build(tmp_path / "c", [sentence_pair("d.txt", 0, 0.97)])
-    assert thresholds(read_build(path).manifest) == (0.85, 0.5)  # the defaults, as built
+    assert thresholds(read_build(path).manifest) == (FilterConfig().min_score, 0.5)  # the defaults, as built
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["config"]["filters"]["min_score"] = 0.9
     manifest["config"]["min_alignment_score"] = 0.6
     assert thresholds(manifest) == (0.9, 0.6)
-    assert thresholds({}) == (0.85, 0.5)  # a manifest that does not say
+    assert thresholds({}) == (FilterConfig().min_score, 0.5)  # a manifest that does not say
 
 
 def test_plots_of_an_empty_corpus(tmp_path: Path, recwarn):

@@ -218,16 +218,17 @@ def test_language_confidence(text, lang, expected):
             dict(cosine=0.9, margin=0.5, length_z=0.0, ja_lang=1.0, en_lang=1.0, numbers=1.0,
                  latin=None, names=None, en_names=None, overlap=0.0, coverage=0.5556,
                  ja_translated=0.0, en_translated=0.0, part_gain=None, part_translated=None,
-                 half_translated=None),
+                 half_translated=None, short_translated=0.0),  # りんご inside のりんご is not looked up
         ),
         (
             # ja_lang: 3 kana + 1 kanji against 6 Latin letters * 0.4: 4 / 6.4
-            # 買った ~ bought (買う 'to buy'); Pixel is unexplained, iPhone missing on the EN side
+            # 買った ~ bought (買う 'to buy'); Pixel is unexplained, iPhone missing on the EN side;
+            # Pixel is an ordinary word (pixel), so weak evidence against the pair
             "iPhoneを買った", "I bought a Pixel", (0.5, 0.1, 0.0), {},
             dict(cosine=0.5, margin=0.1, length_z=0.0, ja_lang=0.625, en_lang=1.0, numbers=None,
                  latin=0.0, names=None, en_names=0.0, overlap=0.0, coverage=0.5,
                  ja_translated=1.0, en_translated=0.5, part_gain=None, part_translated=None,
-                 half_translated=None),
+                 half_translated=None, name_evidence=0.5),
         ),
         (
             # 政府 government, 声明 statement, 発表 announcement
@@ -280,12 +281,34 @@ def test_design_row_maps_missing_agreements_and_clips_length():
     f = Features(cosine=0.8, margin=0.3, length_z=-7.5, ja_lang=0.9, en_lang=1.0, numbers=None, latin=0.25,
                  names=None, en_names=1.0, overlap=0.1, coverage=None)  # fmt: skip
     # missing translated shares count as translated; no part_gain: indicator and value 0
-    expected = [0.8, 0.3, 6.0, 0.0, 0.75, 0.0, 0.0, 0.9, 1.0, 0.8] + [1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+    expected = [0.8, 0.3, 6.0, 0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.9, 1.0, 0.8] + [1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0]
     assert design_row(f).tolist() == expected
     g = Features(cosine=0.2, margin=-0.1, length_z=2.5, ja_lang=1.0, en_lang=0.5, numbers=0.0, latin=None,
                  names=0.5, en_names=None, overlap=0.0, coverage=0.4, ja_translated=0.25, en_translated=0.5,
-                 part_gain=0.125, part_length_gain=1.5, part_translated=0.0, half_translated=0.375)  # fmt: skip
-    expected = [0.2, -0.1, 2.5, 1.0, 0.0, 1.0, 0.0, 1.0, 0.5, 0.4, 0.25, 0.5, 1.0, 0.125, 1.5, 0.0, 0.375]
+                 part_gain=0.125, part_length_gain=1.5, part_translated=0.0, half_translated=0.375,
+                 name_evidence=0.5, name_swap=1.0, polarity=0.0, short_translated=1.0)  # fmt: skip
+    expected = [
+        0.2,
+        -0.1,
+        2.5,
+        1.0,
+        0.0,
+        1.0,
+        0.5,
+        1.0,
+        1.0,
+        1.0,
+        0.5,
+        0.4,
+        0.25,
+        0.5,
+        1.0,
+        0.125,
+        1.5,
+        0.0,
+        0.375,
+        1.0,
+    ]
     assert design_row(g).tolist() == expected
     assert design_row(g).shape == (len(INPUTS),)
 
@@ -315,9 +338,9 @@ def test_score_of_features_is_score_rows_of_design_row():
 
 TYPICAL_GOOD = dict(
     cosine=0.7, margin=2.0, abs_length_z=0.5, number_mismatch=0.0, latin_mismatch=0.0, name_mismatch=0.0,
-    en_name_mismatch=0.0, ja_lang=1.0, en_lang=1.0, coverage=0.7, ja_translated=0.7,
-    en_translated=0.7, many_sentences=0.0, part_gain=0.0, part_length_gain=0.0, part_translated=1.0,
-    half_translated=1.0,
+    en_name_evidence=0.0, name_swap=0.0, polarity_mismatch=0.0, ja_lang=1.0, en_lang=1.0, coverage=0.7,
+    ja_translated=0.7, en_translated=0.7, many_sentences=0.0, part_gain=0.0, part_length_gain=0.0,
+    part_translated=1.0, half_translated=1.0, short_translated=0.0,
 )  # fmt: skip
 
 
@@ -328,7 +351,9 @@ TYPICAL_GOOD = dict(
         ("margin", 0.8, "down"),
         ("abs_length_z", 4.0, "down"),
         ("number_mismatch", 1.0, "down"),
-        ("en_name_mismatch", 1.0, "down"),
+        ("en_name_evidence", 1.0, "down"),
+        ("name_swap", 1.0, "not up"),  # monotone; the shipped fit gives it little weight
+        ("polarity_mismatch", 1.0, "not up"),
         ("coverage", 0.1, "down"),
         ("en_lang", 0.2, "down"),
         ("ja_lang", 0.0, "down"),  # an English text copied to both sides: no overlap input needed
@@ -344,7 +369,10 @@ def test_shipped_scorer_moves_the_expected_way(name, value, direction):
     changed[INPUTS.index(name)] = value
     before, after = s.score_rows(np.stack([good, changed]))
     assert before > 0.5
-    assert after < before if direction == "down" else after > before
+    if direction == "not up":
+        assert after <= before
+    else:
+        assert after < before if direction == "down" else after > before
 
 
 def test_shipped_scorer_marks_down_a_side_with_an_extra_sentence():
@@ -613,6 +641,16 @@ def test_seen_carries_across_calls(fake):
     assert [p.reason for p in fresh] == [""]  # no seen: nothing carried
 
 
+def test_a_duplicate_names_the_id_of_the_pair_it_repeats(fake):
+    out = score_pairs([SUNNY, STATION, SUNNY, SAME[1]], fake, scorer=cosine_scorer(), ids=["s", "t", "u", "v"])
+    assert [(p.reason, p.duplicate_of) for p in out] == [
+        ("", ""),
+        ("", ""),
+        ("duplicate", "s"),
+        ("near_duplicate", "s"),
+    ]
+
+
 def test_no_dedup_keeps_duplicates_and_leaves_seen_alone(fake):
     seen: dict = {}
     out = score_pairs([SUNNY, SUNNY], fake, FilterConfig(dedup=False), cosine_scorer(), seen=seen)
@@ -695,7 +733,52 @@ def test_hidden_layer_formula(x):
 
 
 def test_default_min_score_is_the_fitted_threshold():
-    # scripts/fit_scorer.py records the threshold it picks on its held-out documents (one
-    # standard error rule on F0.5); the default --min-score must follow it when refitted
+    # scripts/fit_scorer.py records the threshold it picks by cross-validation grouped by
+    # source; the default --min-score must follow it when refitted
     shipped = json.loads(score_module.SCORER_FILE.read_text(encoding="utf-8"))
     assert FilterConfig().min_score == shipped["default_min_score"]
+
+
+_NOT_YET = (
+    "name_swap and polarity are features of the pair (tests/test_lexical.py, test_agreement.py), "
+    "but the shipped fit gives them too little weight to reject this pair (issue 13)"
+)
+
+
+def _not_yet(ja: str, en: str):
+    """A bad pair the shipped model should reject and does not yet (strict: a refit that
+    rejects it makes the test fail until the mark is removed)."""
+    return pytest.param(ja, en, False, marks=pytest.mark.xfail(strict=True, reason=_NOT_YET))
+
+
+_OTHER_GOOD_PAIRS = [
+    ("私は毎朝コーヒーを飲みます。", "I drink coffee every morning."),
+    ("駅はどこですか。", "Where is the station?"),
+    ("猫が窓のそばで寝ている。", "A cat is sleeping by the window."),
+    ("来年、新しい図書館が開館する予定だ。", "A new library is set to open next year."),
+    ("彼女は三つの言語を話す。", "She speaks three languages."),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "ja, en, kept",
+    [
+        # a person's name changed between two names (it was kept at 0.94)
+        _not_yet(
+            "田中さんは来週、東京で開かれる会議に出席します。", "Suzuki will attend a meeting in Tokyo next week."
+        ),
+        ("田中さんは来週、東京で開かれる会議に出席します。", "Tanaka will attend a meeting in Tokyo next week.", True),
+        # the JA side negated (it was kept at 0.977)
+        _not_yet("その会議は明日の午前10時に始まりません。", "The meeting starts at 10 a.m. tomorrow."),
+        ("その会議は明日の午前10時に始まります。", "The meeting starts at 10 a.m. tomorrow.", True),
+        # a very short good pair, judged by the dictionary (it was rejected at 0.459)
+        ("はい。", "Yes.", True),
+        ("ありがとう。", "Thank you.", True),
+        ("はい。", "Thank you.", False),
+    ],
+)
+def test_failures_named_in_issue_13(embedder, ja, en, kept):
+    # scored among a few other good pairs, as in a small file, so that the margin is usual
+    p = score_pairs([(ja, en), *_OTHER_GOOD_PAIRS], embedder)[0]
+    assert p.kept == kept, (p.score, p.reason, p.features)
