@@ -354,6 +354,10 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     (pykakasi) or of consecutive JA pieces (JMdict and JMnedict readings of words and names,
     KANJIDIC readings of single kanji: 吉川 ~ Yoshikawa, 海利 ~ Kairi, 碧山 ~ Aoiyama).
 
+    What depends on one side only is worked out once per text (`_ja_side`, `_en_side`) and
+    reused by every pair the text enters: a paragraph pair, its sentence pairs, and each
+    sentence against the whole other side (`least_translated_sentence`).
+
     Args:
         ja: the Japanese side.
         en: the English side.
@@ -363,134 +367,197 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         The shares (see LexicalAgreement).
     """
     lexicon = lexicon or default_lexicon()
-    ja, en = _nfkc(ja), _nfkc(en)
-    forms = _ja_forms(ja)
-    glosses = lexicon.glosses(f for _, _, f in forms)
-    kanji_pieces = [f for _, _, f in forms if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])]
-    pieces = lexicon.readings(kanji_pieces)
-    table = _piece_table(ja, pieces)
-
-    en_words = [w for w in _EN_WORD.findall(_ACRONYM_DOTS.sub(_undot, en)) if len(w) > 1]
-    en_stems = {s for w in en_words for s in _stems(w)}
-    translated = set().union(*glosses.values()) if glosses else set()
-    latin = latin_tokens(ja)
-    katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
-    whole: list[str] = []  # the pykakasi reading, made when a word first needs it
-
-    def read_out(plain: str) -> bool:
-        if _reads_as(plain, table):
-            return True
-        if not whole:
-            whole.append(reading(ja))
-        return plain in whole[0]
-
-    def explained(word: str) -> bool:
-        if _translated(word, translated, loose=word not in ordinary) or word.casefold() in latin:
-            return True
-        plain = plain_romaji(word)
-        if word[0].isupper() and len(plain) >= 4 and read_out(plain):  # a name, read out in romaji
-            return True
-        if word[0].isupper() and len(plain) in (2, 3) and any(plain in r for r in pieces.values()):
-            return True  # a short name must be one piece's reading: Abe 阿部, not a chance run
-        return _spelled_in(word, katakana)
-
-    content = [w for w in en_words if w.casefold() not in EN_STOP_WORDS]
-    runs = _names(_EN_NAME, en, lexicon)
-    guarded = _names(_EN_NAME_AFTER_PUNCTUATION, en, lexicon)
-    if len(content) >= _TITLE_MIN_WORDS and sum(w[0].isupper() for w in content) > _TITLE_CASE * len(content):
-        # a title (Kate's Flawless Royal Look) capitalises ordinary words too
-        guarded, runs = guarded + runs, []
-    ordinary = lexicon.english_words([w for w, _ in runs + guarded] + content)
-    # An ordinary word inside a longer name (Royal Navy, Attorney General, Comedy Club) is
-    # often translated loosely or left out (海軍, 法務長官, 亭): only the name's other words
-    # must be explained.
-    names = [w for w, several in runs if not (several and w in ordinary)]
-    names += [w for w, _ in guarded if w not in ordinary]
-    verdict = {w: explained(w) for w in dict.fromkeys(names + content)}
+    j, e = _ja_side(_nfkc(ja), lexicon), _en_side(_nfkc(en), lexicon)
+    verdict = {w: j.explains(w, loose=w not in e.ordinary) for w in e.asked}
 
     # JA side: characters of words whose glosses meet the EN words, and katakana words the EN
     # side spells.
-    covered: set[int] = set()
-    for start, end, form in forms:
-        if glosses.get(form, frozenset()) & en_stems:
+    covered: set[int] = set().union(*(j.chars_by_stem[s] for s in e.stems if s in j.chars_by_stem))
+    for start, end, word in j.katakana_runs:
+        if sounds_alike(word, e.readings):
             covered.update(range(start, end))
-    readings = [r for c in en_candidates(en) for r in sound_keys(c, True)]
-    for m in re.finditer(r"[ァ-ヺー]+", ja):
-        if m.group() in katakana and sounds_alike(m.group(), readings):
-            covered.update(range(m.start(), m.end()))
-    content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
-    ja_verdict = _ja_name_verdicts(ja, en_words, readings, pieces, lexicon)
+    ja_verdict = _ja_name_verdicts(j, e)
 
     def share(items: list, ok) -> float | None:
         return None if not items else sum(1 for x in items if ok(x)) / len(items)
 
-    evidence = [WEAK_NAME_EVIDENCE if w in ordinary else 1.0 for w in names if not verdict[w]]
+    evidence = [WEAK_NAME_EVIDENCE if w in e.ordinary else 1.0 for w in e.names if not verdict[w]]
     unexplained_ja = tuple(w for w, ok in ja_verdict if not ok)
-    swap = None if not ja_verdict else float(bool(unexplained_ja) and _strange_word(en, explained, lexicon))
+    strange = any(not j.explains(w, loose=True) for w in e.strange)
+    swap = None if not ja_verdict else float(bool(unexplained_ja) and strange)
 
     return LexicalAgreement(
-        en_names=share(names, verdict.get),
-        ja_translated=share(content_chars, covered.__contains__),
-        en_translated=share(content, verdict.get),
+        en_names=share(e.names, verdict.get),
+        ja_translated=share(j.content_chars, covered.__contains__),
+        en_translated=share(e.content, verdict.get),
         half_translated=_least_half(
-            [share(half, covered.__contains__) for half in _halves(content_chars)]
-            + [share(half, verdict.get) for half in _halves(content)]
+            [share(half, covered.__contains__) for half in _halves(j.content_chars)]
+            + [share(half, verdict.get) for half in _halves(e.content)]
         ),
         ja_names=share([ok for _, ok in ja_verdict], bool),
-        unexplained=tuple(w for w in names if not verdict[w]),
+        unexplained=tuple(w for w in e.names if not verdict[w]),
         unexplained_ja=unexplained_ja,
-        name_evidence=None if not names else max(evidence, default=0.0),
+        name_evidence=None if not e.names else max(evidence, default=0.0),
         name_swap=swap,
     )
 
 
-def _strange_word(en: str, explained, lexicon: Lexicon) -> bool:
-    """Whether the EN side has a capitalised word of 3+ letters that is no ordinary English
-    (nor a month, weekday or title) and that `explained` does not explain."""
+_SIDE_CACHE = 256  # texts of each language whose analysis is kept (LRU): a document's worth
+
+
+class _JaSide:
+    """What the dictionary says of one JA text, whatever the EN side: the gloss stems of its
+    candidate words (`_ja_forms`) with the characters each covers, the readings of its kanji pieces and their table
+    (`_piece_table`), its Latin tokens, katakana words, content characters and names
+    (`_katakana_names`, `_kanji_names`); and which EN words it explains (`explains`,
+    remembered per word)."""
+
+    __slots__ = (
+        "text", "translated", "chars_by_stem", "pieces", "table", "latin",
+        "katakana", "katakana_runs", "content_chars", "katakana_names", "loan_words", "kanji_names", "meanings",
+        "name_readings", "name_tables", "_whole", "_explained",
+    )  # fmt: skip
+
+    def __init__(self, ja: str, lexicon: Lexicon) -> None:
+        self.text = ja
+        forms = _ja_forms(ja)
+        glosses = lexicon.glosses(f for _, _, f in forms)
+        self.translated: set[str] = set().union(*glosses.values()) if glosses else set()
+        chars: dict[str, set[int]] = {}
+        for start, end, form in forms:
+            for s in glosses.get(form, ()):
+                chars.setdefault(s, set()).update(range(start, end))
+        self.chars_by_stem = chars
+        kanji_pieces = [f for _, _, f in forms if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])]
+        self.pieces = lexicon.readings(kanji_pieces)
+        self.table = _piece_table(ja, self.pieces)
+        self.latin = latin_tokens(ja)
+        self.katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
+        self.katakana_runs = [
+            (m.start(), m.end(), m.group()) for m in re.finditer(r"[ァ-ヺー]+", ja) if m.group() in self.katakana
+        ]
+        self.content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
+        self.katakana_names, self.loan_words = _katakana_names(ja, lexicon)
+        self.kanji_names = _kanji_names(ja, lexicon)
+        self.meanings = lexicon.glosses(self.katakana_names + self.kanji_names + list(self.loan_words))
+        self.name_readings = lexicon.readings(self.kanji_names)
+        self.name_tables = {name: _piece_table(name, self.pieces) for name in self.kanji_names}
+        self._whole: str | None = None  # the pykakasi reading, made when a word first needs it
+        self._explained: dict[tuple[str, bool], bool] = {}
+
+    def _read_out(self, plain: str) -> bool:
+        if _reads_as(plain, self.table):
+            return True
+        if self._whole is None:
+            self._whole = reading(self.text)
+        return plain in self._whole
+
+    def explains(self, word: str, loose: bool) -> bool:
+        """Whether this side explains the EN `word`: a gloss translates it (`_translated`,
+        `loose` for a word that is no ordinary English), it is a Latin token here, a name
+        read out in romaji (4+ letters) or one piece's reading (2-3 letters: Abe 阿部, not a
+        chance run), or a katakana word spells it (`_spelled_in`)."""
+        key = (word, loose)
+        if key not in self._explained:
+            self._explained[key] = self._explains(word, loose)
+        return self._explained[key]
+
+    def _explains(self, word: str, loose: bool) -> bool:
+        if _translated(word, self.translated, loose=loose) or word.casefold() in self.latin:
+            return True
+        plain = plain_romaji(word)
+        if word[0].isupper() and len(plain) >= 4 and self._read_out(plain):
+            return True
+        if word[0].isupper() and len(plain) in (2, 3) and any(plain in r for r in self.pieces.values()):
+            return True
+        return _spelled_in(word, self.katakana)
+
+
+class _EnSide:
+    """What the dictionary says of one EN text, whatever the JA side: its words, their stems,
+    its content words (no stop words), its names (`_names`; none but the guarded ones in a
+    title, whose ordinary words are capitalised too), which of those are ordinary English,
+    the words to ask the JA side about (`asked`), the sound keys of its candidates for a
+    katakana spelling, its capitalised words that are no ordinary English (`strange`), and
+    its words in plain romaji."""
+
+    __slots__ = (
+        "words", "stems", "content", "names", "ordinary", "asked", "readings", "strange", "plain", "plain_joined",
+    )  # fmt: skip
+
+    def __init__(self, en: str, lexicon: Lexicon) -> None:
+        self.words = [w for w in _EN_WORD.findall(_ACRONYM_DOTS.sub(_undot, en)) if len(w) > 1]
+        self.stems = {s for w in self.words for s in _stems(w)}
+        self.content = [w for w in self.words if w.casefold() not in EN_STOP_WORDS]
+        runs = _names(_EN_NAME, en, lexicon)
+        guarded = _names(_EN_NAME_AFTER_PUNCTUATION, en, lexicon)
+        capitalised = sum(w[0].isupper() for w in self.content)
+        if len(self.content) >= _TITLE_MIN_WORDS and capitalised > _TITLE_CASE * len(self.content):
+            # a title (Kate's Flawless Royal Look) capitalises ordinary words too
+            guarded, runs = guarded + runs, []
+        self.ordinary = lexicon.english_words([w for w, _ in runs + guarded] + self.content)
+        # An ordinary word inside a longer name (Royal Navy, Attorney General, Comedy Club) is
+        # often translated loosely or left out (海軍, 法務長官, 亭): only the name's other words
+        # must be explained.
+        names = [w for w, several in runs if not (several and w in self.ordinary)]
+        self.names = names + [w for w, _ in guarded if w not in self.ordinary]
+        self.asked = list(dict.fromkeys(self.names + self.content))
+        self.readings = [r for c in en_candidates(en) for r in sound_keys(c, True)]
+        self.strange = _strange_words(en, lexicon)
+        self.plain = {plain_romaji(w) for w in self.words}
+        self.plain_joined = "".join(plain_romaji(w) for w in self.words)
+
+
+@lru_cache(maxsize=_SIDE_CACHE)
+def _ja_side(ja: str, lexicon: Lexicon) -> _JaSide:
+    return _JaSide(ja, lexicon)
+
+
+@lru_cache(maxsize=_SIDE_CACHE)
+def _en_side(en: str, lexicon: Lexicon) -> _EnSide:
+    return _EnSide(en, lexicon)
+
+
+def _strange_words(en: str, lexicon: Lexicon) -> list[str]:
+    """The EN side's capitalised words of 3+ letters that are no ordinary English (nor a
+    month, weekday, title or stop word), wherever they stand: a name the JA side must
+    explain, or the pair has swapped one name for another."""
     words = [w for w in dict.fromkeys(_CAPITALISED_WORD.findall(en)) if w.casefold() not in _NOT_NAMES]
     words = [w for w in words if w.casefold() not in EN_STOP_WORDS]
     ordinary = lexicon.english_words(words)
-    return any(w not in ordinary and not explained(w) for w in words)
+    return [w for w in words if w not in ordinary]
 
 
-def _ja_name_verdicts(
-    ja: str, en_words: list[str], readings: list[tuple[str, str]], pieces: dict[str, frozenset[str]], lexicon: Lexicon
-) -> list[tuple[str, bool]]:
+def _ja_name_verdicts(j: _JaSide, e: _EnSide) -> list[tuple[str, bool]]:
     """The JA side's names (`_katakana_names`, `_kanji_names`, as often as they occur), each
-    with whether the EN side explains it. A katakana name is explained by sound (`readings`: the sound
+    with whether the EN side explains it. A katakana name is explained by sound (the sound
     keys of the EN candidates) or by a gloss (`_translated`, loosely: 韓国 ~ Korean), a run
     of loan words when each of its words is; a kanji name by a gloss, by one of its
     readings among the EN words (Tokyo), or by pieces of it read out as an EN word
-    (`pieces`: readings of its kanji; 山下新一郎 ~ Yamashita)."""
-    katakana_names, loan_words = _katakana_names(ja, lexicon)
-    kanji_names = _kanji_names(ja, lexicon)
-    meanings = lexicon.glosses(katakana_names + kanji_names + list(loan_words))
-    plain_en = {plain_romaji(w) for w in en_words}
-    plain_joined = "".join(plain_romaji(w) for w in en_words)
+    (readings of its kanji; 山下新一郎 ~ Yamashita)."""
 
     def translated(name: str) -> bool:
-        return name in meanings and any(_translated(w, meanings[name]) for w in en_words)
+        return name in j.meanings and any(_translated(w, j.meanings[name]) for w in e.words)
 
     def katakana_explained(word: str) -> bool:
-        return sounds_alike(word, readings) or translated(word)
+        return sounds_alike(word, e.readings) or translated(word)
 
     def kanji_explained(name: str) -> bool:
         if translated(name):
             return True
-        own = lexicon.readings([name]).get(name, frozenset())
-        if any(r in plain_en or (len(r) >= 4 and r in plain_joined) for r in own):
+        own = j.name_readings.get(name, frozenset())
+        if any(r in e.plain or (len(r) >= 4 and r in e.plain_joined) for r in own):
             return True
-        table = _piece_table(name, pieces)
-        return any(len(p) >= 2 and _reads_as(p, table) for p in plain_en)
+        return any(len(p) >= 2 and _reads_as(p, j.name_tables[name]) for p in e.plain)
 
     def explained(name: str) -> bool:
         if not _KATAKANA.match(name):
             return kanji_explained(name)
-        split = _loan_word_split(name, loan_words)
+        split = _loan_word_split(name, j.loan_words)
         return katakana_explained(name) or (bool(split) and len(split) > 1 and all(map(katakana_explained, split)))
 
-    verdict = {name: explained(name) for name in dict.fromkeys(katakana_names + kanji_names)}
-    return [(name, verdict[name]) for name in katakana_names + kanji_names]
+    verdict = {name: explained(name) for name in dict.fromkeys(j.katakana_names + j.kanji_names)}
+    return [(name, verdict[name]) for name in j.katakana_names + j.kanji_names]
 
 
 def _halves(items: list) -> list[list]:

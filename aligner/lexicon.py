@@ -79,8 +79,7 @@ class Lexicon:
         self.path = path
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
-        self._glosses: dict[str, frozenset[str]] = {}
-        self._common: dict[str, bool] = {}
+        self._glosses: dict[str, tuple[frozenset[str], bool]] = {}
         self._readings: dict[str, frozenset[str]] = {}
         self._english: frozenset[str] | None = None
         self._kanji = self._load_kanji_readings()
@@ -107,15 +106,26 @@ class Lexicon:
         Returns:
             {form: stems} for the forms found; others are absent.
         """
+        return {f: stems for f, (stems, _) in self._entries(forms).items() if stems}
+
+    def _entries(self, forms: Iterable[str]) -> dict[str, tuple[frozenset[str], bool]]:
+        """JA forms -> (gloss stems, listed as an ordinary word) for every form asked, looked
+        up once and remembered; (frozenset(), False) for a form JMdict lacks."""
         wanted = list(dict.fromkeys(forms))
-        missing = [f for f in wanted if f not in self._glosses]
+        found = {f: self._glosses[f] for f in wanted if f in self._glosses}
+        missing = [f for f in wanted if f not in found]
         if missing:
             sql = "SELECT form, common, glosses FROM word WHERE form IN ({marks})"
             rows = {form: (bool(common), glosses.split("\n")) for form, common, glosses in self._batched(sql, missing)}
-            stems = {f: frozenset(w for g in rows[f][1] for w in gloss_stems(g) | gloss_initials(g)) for f in rows}
-            self._remember(self._glosses, {f: stems.get(f, frozenset()) for f in missing})
-            self._remember(self._common, {f: f in rows and rows[f][0] for f in missing})
-        return {f: self._glosses[f] for f in wanted if self._glosses.get(f)}
+            new = {
+                f: (frozenset(w for g in rows[f][1] for w in gloss_stems(g) | gloss_initials(g)), rows[f][0])
+                if f in rows
+                else (frozenset(), False)
+                for f in missing
+            }
+            self._remember(self._glosses, new)
+            found.update(new)
+        return {f: found[f] for f in wanted}
 
     def common_words(self, forms: Iterable[str]) -> set[str]:
         """The JA forms that JMdict lists as ordinary words: with a gloss in lowercase (メール
@@ -125,9 +135,7 @@ class Lexicon:
         Returns:
             The subset of `forms` found.
         """
-        wanted = list(dict.fromkeys(forms))
-        self.glosses(wanted)
-        return {f for f in wanted if self._common.get(f)}
+        return {f for f, (_, common) in self._entries(forms).items() if common}
 
     def english_words(self, words: Iterable[str]) -> set[str]:
         """The words (any case) that are ordinary English: the word, lowercased, or a base
@@ -158,15 +166,18 @@ class Lexicon:
             {form: readings} for the forms that have any; others are absent.
         """
         wanted = list(dict.fromkeys(forms))
-        missing = [f for f in wanted if f not in self._readings]
+        known = {f: self._readings[f] for f in wanted if f in self._readings}
+        missing = [f for f in wanted if f not in known]
         if missing:
             found: dict[str, set[str]] = {}
             for form, kana in self._batched("SELECT form, kana FROM reading WHERE form IN ({marks})", missing):
                 found[form] = {plain_romaji(romanize(reading)) for reading in kana.split(" ")}
             for f in missing:
                 found.setdefault(f, set()).update(self._kanji.get(f, ()))
-            self._remember(self._readings, {f: frozenset(r for r in found[f] if r) for f in missing})
-        return {f: self._readings[f] for f in wanted if self._readings.get(f)}
+            new = {f: frozenset(r for r in found[f] if r) for f in missing}
+            self._remember(self._readings, new)
+            known.update(new)
+        return {f: known[f] for f in wanted if known[f]}
 
     def _load_kanji_readings(self) -> dict[str, frozenset[str]]:
         """KANJIDIC: kanji -> on, kun (the part before the okurigana dot) and nanori readings;
@@ -187,6 +198,8 @@ class Lexicon:
 
     @staticmethod
     def _remember(cache: dict, new: dict) -> None:
+        """Add `new` to a lookup cache, emptied first when it would pass _CACHE_LIMIT; what a
+        lookup returns never depends on what the cache held."""
         if len(cache) + len(new) > _CACHE_LIMIT:
             cache.clear()
         cache.update(new)
@@ -213,6 +226,7 @@ def korean_variants(reading: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def voiced(reading: str) -> tuple[str, ...]:
     """The forms a reading takes inside a compound: itself and with its first consonant voiced
     (kawa -> gawa, sato -> zato, hara -> bara and para, tsuki -> zuki)."""

@@ -506,7 +506,8 @@ def _align_level(
 ) -> tuple[list[Pair], dict[int, tuple[np.ndarray, np.ndarray]]]:
     """Align two segment lists and turn every bead into a Pair, kept or rejected on its
     alignment score, with the (JA, EN) side embeddings of each bead that has both sides,
-    keyed by its position in the list.
+    keyed by its position in the list. Paragraph pairs get their features here; sentence
+    pairs get them from `_rescore`, which scores them, so they are not worked out twice.
 
     `ja_pool`/`en_pool` are the candidates the margin compares against; at paragraph level
     they are the segments themselves (a bead's own rows are left out), at sentence level the
@@ -543,7 +544,8 @@ def _align_level(
         ep = _others(en_pool, list(bead.en)) if same_pool else en_pool
         near = neighbour_similarity(jv, ev, jp, ep)
         ja_text, en_text = _side_text(_spans(ja_side), "ja", texts), _side_text(_spans(en_side), "en", texts)
-        feats = pair_features(ja_text, en_text, cos, ratio_margin(cos, near), float(coster.length_z(a, b, i, j)[0]))
+        z = float(coster.length_z(a, b, i, j)[0])
+        feats = pair_features(ja_text, en_text, cos, ratio_margin(cos, near), z) if level == "paragraph" else None
         score = round(pair_score(float(coster.fit(a, b, i, j)[0]), cos - near, params.skip), 4)
         kept = score >= config.min_alignment_score
         sides[len(out)] = (jv, ev)

@@ -83,6 +83,21 @@ def test_cached_lookups_give_the_same_answer(lexicon):
     assert lexicon.glosses(["政府", "政府"]) == first
 
 
+def test_lookups_do_not_depend_on_what_the_bounded_cache_held(monkeypatch):
+    """A cache emptied when full must not drop forms looked up before from later answers."""
+    forms = ["政府", "東京", "メール", "吉川", "山", "川", "声明", "発表", "ロジャース", "愛知"]
+    fresh = Lexicon(LEXICON_FILE)
+    expected = (fresh.glosses(forms), fresh.common_words(forms), fresh.readings(forms))
+    monkeypatch.setattr("aligner.lexicon._CACHE_LIMIT", 3)
+    small = Lexicon(LEXICON_FILE)
+    for k in range(len(forms)):  # warm the cache with a few forms, so the full lookup overflows it
+        small.glosses(forms[k : k + 2])
+        small.readings(forms[k : k + 2])
+        assert small.glosses(forms) == expected[0]
+        assert small.common_words(forms) == expected[1]
+        assert small.readings(forms) == expected[2]
+
+
 @pytest.mark.parametrize(
     "reading, forms",
     [
