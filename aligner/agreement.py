@@ -783,8 +783,18 @@ def plain_romaji(text: str) -> str:
 
 def reading(ja: str) -> str:
     """The Japanese side read out in plain romaji (kanji by their most common reading, via
-    pykakasi), folded as `plain_romaji` does; Latin letters in it are kept."""
-    return plain_romaji("".join(item["hepburn"] for item in _kakasi().convert(_nfkc(ja))))
+    pykakasi), folded as `plain_romaji` does; Latin letters in it are kept. Read sentence
+    by sentence (`_sentence_reading`), so that a paragraph and its sentences are read once."""
+    return plain_romaji("".join(_sentence_reading(s) for s in _READING_UNITS.findall(_nfkc(ja))))
+
+
+# A sentence and the punctuation ending it: no word pykakasi reads runs across one.
+_READING_UNITS = re.compile(r"[^。！？!?\n]*[。！？!?\n]+|[^。！？!?\n]+$")
+
+
+@lru_cache(maxsize=4096)
+def _sentence_reading(text: str) -> str:
+    return "".join(item["hepburn"] for item in _kakasi().convert(text))
 
 
 # --------------------------------------------------------------------------- polarity

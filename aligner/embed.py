@@ -15,6 +15,8 @@ import numpy as np
 from aligner.errors import BackendError
 
 DEFAULT_MODEL = "use"
+USE_NAME = "use-multilingual-v3"
+"""The name the default embedder's rows are cached and recorded under."""
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class UseEmbedder:
     package's default of 4 threads is several times slower on a 2-core machine).
     """
 
-    name = "use-multilingual-v3"
+    name = USE_NAME
 
     def __init__(self, threads: int | None = None) -> None:
         try:
@@ -204,13 +206,17 @@ class CachedEmbedder:
 
 class PrefetchedEmbedder:
     """An embedder that answers from rows encoded ahead of time, in one call for many texts
-    (the documents of a batch), and passes on to `inner` only the texts it was not given."""
+    (the documents of a batch), and passes on to `inner` only the texts it was not given.
+    `rows` are those texts' rows when they were encoded already (one per text), else
+    `inner` encodes the distinct texts now."""
 
-    def __init__(self, inner: Embedder, texts: Sequence[str]) -> None:
+    def __init__(self, inner: Embedder, texts: Sequence[str], rows: np.ndarray | None = None) -> None:
         self.inner = inner
         self.name = inner.name
-        unique = list(dict.fromkeys(texts))
-        self._rows = dict(zip(unique, inner.encode(unique)))
+        if rows is None:
+            texts = list(dict.fromkeys(texts))
+            rows = inner.encode(texts)
+        self._rows = dict(zip(texts, rows))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Texts -> (n, d) float32 rows, encoding only those not given ahead."""
@@ -232,9 +238,15 @@ def default_cache_path() -> Path:
 
 
 def embedder_name(model: str | Embedder) -> str:
-    """The name an embedder built from `model` (see `get_embedder`) has, without building it."""
+    """The name an embedder built from `model` (see `get_embedder`) has, without building it.
+
+    Raises:
+        BackendError: `model` is a name that is neither "use" nor "st:NAME_OR_PATH".
+    """
     if isinstance(model, str):
-        return UseEmbedder.name if model == "use" else model
+        if model != "use" and not (model.startswith("st:") and len(model) > 3):
+            raise BackendError(f"unknown model {model!r}: use 'use' or 'st:NAME_OR_PATH'")
+        return USE_NAME if model == "use" else model
     return model.name
 
 
@@ -253,12 +265,8 @@ def get_embedder(
         BackendError: an unknown name, or a backend whose extra is not installed.
     """
     if isinstance(model, str):
-        if model == "use":
-            inner: Embedder = UseEmbedder(threads)
-        elif model.startswith("st:") and len(model) > 3:
-            inner = SentenceTransformerEmbedder(model[3:])
-        else:
-            raise BackendError(f"unknown model {model!r}: use 'use' or 'st:NAME_OR_PATH'")
+        embedder_name(model)  # an unknown name raises
+        inner: Embedder = UseEmbedder(threads) if model == "use" else SentenceTransformerEmbedder(model[3:])
     elif isinstance(model, Embedder):
         inner = model
     else:

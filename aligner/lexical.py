@@ -560,6 +560,13 @@ def _ja_name_verdicts(j: _JaSide, e: _EnSide) -> list[tuple[str, bool]]:
     return [(name, verdict[name]) for name in j.katakana_names + j.kanji_names]
 
 
+def warm_up() -> None:
+    """Open the dictionary and load the kanji reader now rather than at the first pair (an
+    engine calls this while its embedder loads)."""
+    default_lexicon().english_words(["warm"])
+    reading("日本")
+
+
 def _halves(items: list) -> list[list]:
     """The first and second half of a list of 8 or more items (fewer: no halves)."""
     return [items[: len(items) // 2], items[len(items) // 2 :]] if len(items) >= 8 else []

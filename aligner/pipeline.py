@@ -169,9 +169,15 @@ def process_batch(items: Sequence[Document | ReadFailure], embedder: Embedder, c
     Returns:
         One DocResult per item, in order.
     """
-    texts = [t for item in items if isinstance(item, Document) for t in texts_to_encode(item, config)]
+    texts = batch_texts(items, config)
     model = PrefetchedEmbedder(embedder, texts) if texts else embedder
     return [process_item(item, model, config) for item in items]
+
+
+def batch_texts(items: Sequence[Document | ReadFailure], config: BuildConfig = BuildConfig()) -> list[str]:
+    """What `process_batch` encodes for `items` in one call: the texts of each document
+    (`texts_to_encode`), in order; an engine may have them encoded ahead."""
+    return [t for item in items if isinstance(item, Document) for t in texts_to_encode(item, config)]
 
 
 def process_item(item: Document | ReadFailure, embedder: Embedder, config: BuildConfig) -> DocResult:

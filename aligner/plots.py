@@ -42,6 +42,15 @@ def thresholds(manifest: dict) -> tuple[float, float]:
     )
 
 
+def warm_up() -> None:
+    """Import matplotlib and its off-screen backend now rather than when the plots are drawn
+    (a build calls this while its embedder loads)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
+
 def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: Path) -> list[Path]:
     """Draw the four plots of `PLOTS` for a corpus and write them as PNG files.
 

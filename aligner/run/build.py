@@ -13,13 +13,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner import lexical, plots
 from aligner.config import BuildConfig
-from aligner.embed import Embedder, embedder_name, get_embedder
+from aligner.embed import Embedder, embedder_name
 from aligner.errors import InputError
 from aligner.export import ExportConfig, write_corpus
 from aligner.export.jsonl import PairStream
 from aligner.export.pairs import pair_from_record, pair_record
-from aligner.pipeline import Corpus, DocReport, DocResult, deduplicate, document_count, process_batch
+from aligner.pipeline import (
+    Corpus,
+    DocReport,
+    DocResult,
+    batch_texts,
+    deduplicate,
+    document_count,
+    process_batch,
+)
 from aligner.progress import track
 from aligner.read import find_inputs, read_listed
 from aligner.records import FileDigest
@@ -89,10 +98,7 @@ def run_build(
         BackendError: the embedder or the engine cannot be built.
     """
     out = Path(out)
-    if options.engine == "local" and options.workers == 1:
-        model = get_embedder(model, cache=cache)  # a bad model or cache shows before any work
-        cache = None
-    name = embedder_name(model)
+    name = embedder_name(model)  # an unknown model shows before any work
 
     def results(done: int) -> tuple[Iterator[DocResult], int | None, tuple]:
         listed = find_inputs(inputs, config.read)
@@ -160,7 +166,15 @@ def _map(items, model, cache, config: BuildConfig, options: RunOptions) -> Itera
 
         start_ray(options.ray_address, cpus=None if options.ray_address else options.workers)
         return map_batches_ray(items, process_batch, spec, options.workers, options.batch_docs)
-    return map_batches(items, process_batch, spec, options.workers, options.batch_docs)
+    return map_batches(
+        items, process_batch, spec, options.workers, options.batch_docs, texts=batch_texts, warm_up=_warm_up
+    )
+
+
+def _warm_up() -> None:
+    """Load the dictionary, the kanji reader and the plotting library (while the embedder loads)."""
+    lexical.warm_up()
+    plots.warm_up()
 
 
 def _entry(result: DocResult) -> dict:

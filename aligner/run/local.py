@@ -7,12 +7,13 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 from aligner.config import BuildConfig
-from aligner.embed import Embedder, get_embedder, usable_cores
+from aligner.embed import Embedder, PrefetchedEmbedder, get_embedder, usable_cores
+from aligner.run.encoder import EncoderProcess
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,13 +38,17 @@ class WorkerSpec:
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of `size` items (the last may be shorter), read lazily."""
+    """Consecutive lists of items, read lazily: 1, 2, 4, ... items up to `size`, then `size`
+    each (the last may be shorter). The first batches are small so that aligning starts
+    while the next ones are encoded (`map_batches`); every engine batches alike, so each
+    encodes the same texts together and gives the same rows."""
     batch: list[T] = []
+    want = 1
     for item in items:
         batch.append(item)
-        if len(batch) == size:
+        if len(batch) == want:
             yield batch
-            batch = []
+            batch, want = [], min(2 * want, size)
     if batch:
         yield batch
 
@@ -82,15 +87,25 @@ def map_batches(
     spec: WorkerSpec,
     workers: int = 1,
     batch_size: int = BATCH_DOCS,
+    texts: Callable[[list[T], BuildConfig], list[str]] | None = None,
+    warm_up: Callable[[], None] | None = None,
 ) -> Iterator[R]:
-    """Apply `task(batch, embedder, config)` to consecutive batches of `items` and yield its
-    results in order.
+    """Apply `task(batch, embedder, config)` to consecutive batches of `items` (`batches`)
+    and yield its results in order.
 
-    With workers > 1, batches go to that many spawned processes (a fork would share the
-    dictionary's SQLite connection), at most two batches a worker ahead of the one being
-    yielded, so memory does not grow with the number of items.
+    With one worker, `texts` (what `task` will encode for a batch) given, a named model and
+    a second core, the embedder runs in a process of its own (`encoder.EncoderProcess`)
+    that encodes up to AHEAD batches ahead of the one this process works on; `task` gets
+    their rows through a `PrefetchedEmbedder`, and `warm_up` runs here while the child
+    loads its model. With workers > 1, batches go to that many
+    spawned processes (a fork would share the dictionary's SQLite connection), at most two
+    batches a worker ahead of the one being yielded. Either way memory does not grow with
+    the number of items.
     """
     chunks = batches(items, batch_size)
+    if workers <= 1 and texts is not None and isinstance(spec.model, str) and usable_cores() > 1:
+        yield from _map_encoding_ahead(chunks, task, spec, texts, warm_up)
+        return
     if workers <= 1:
         embedder = spec.embedder()
         for chunk in chunks:
@@ -105,3 +120,35 @@ def map_batches(
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+AHEAD = 2
+"""Batches the encoder process may encode ahead of the one being aligned."""
+
+
+def _map_encoding_ahead(
+    chunks: Iterator[list[T]],
+    task: Callable[[list[T], Embedder, BuildConfig], list[R]],
+    spec: WorkerSpec,
+    texts: Callable[[list[T], BuildConfig], list[str]],
+    warm_up: Callable[[], None] | None,
+) -> Iterator[R]:
+    """`map_batches` with one worker and the embedder in its own process, which gets the
+    cores this one leaves for its BLAS threads."""
+    child = replace(spec, threads=spec.threads or max(1, usable_cores() - 1))
+    with EncoderProcess(child) as encoder:
+        window: deque[tuple[list[T], list[str], int]] = deque()
+
+        def run(chunk: list[T], wanted: list[str], ticket: int) -> list[R]:
+            return task(chunk, PrefetchedEmbedder(encoder, wanted, encoder.take(ticket)), spec.config)
+
+        for chunk in chunks:
+            wanted = list(dict.fromkeys(texts(chunk, spec.config)))
+            window.append((chunk, wanted, encoder.submit(wanted)))
+            if warm_up is not None:
+                warm_up()
+                warm_up = None
+            if len(window) > AHEAD:
+                yield from run(*window.popleft())
+        while window:
+            yield from run(*window.popleft())

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from aligner.config import BuildConfig
+from aligner.embed import Embedder
 from aligner.errors import BackendError
-from aligner.run.local import BATCH_DOCS, WorkerSpec
+from aligner.run.local import BATCH_DOCS, WorkerSpec, batches
 
 if TYPE_CHECKING:
     import ray.data
@@ -86,9 +89,21 @@ def map_batches_ray(
     actors: int = 2,
     batch_size: int = BATCH_DOCS,
 ) -> Iterator:
-    """Like `local.map_batches`, on the Ray cluster `start_ray` connected to: the items are put
-    in a Ray Dataset, mapped by `map_dataset` and their results yielded in order."""
+    """Like `local.map_batches`, on the Ray cluster `start_ray` connected to: the items are
+    grouped as `local.batches` groups them (so each batch encodes what it encodes in a local
+    build), put in a Ray Dataset a batch a row, mapped by `map_dataset` and their results
+    yielded in order."""
     ray = require_ray()
-    ds = ray.data.from_items([{"item": pickle.dumps(item)} for item in items])
-    for row in map_dataset(ds, task, spec, actors, batch_size).iter_rows():
-        yield pickle.loads(row["result"])
+    ds = ray.data.from_items([{"item": pickle.dumps(batch)} for batch in batches(items, batch_size)])
+    for row in map_dataset(ds, _Grouped(task), spec, actors, batch_size=1).iter_rows():
+        yield from pickle.loads(row["result"])
+
+
+@dataclass(frozen=True)
+class _Grouped:
+    """`task` over rows that each hold a whole batch: the results of each batch as one row."""
+
+    task: Callable
+
+    def __call__(self, rows: list[list], embedder: Embedder, config: BuildConfig) -> list[list]:
+        return [self.task(batch, embedder, config) for batch in rows]

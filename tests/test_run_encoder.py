@@ -1,0 +1,61 @@
+"""`run.encoder.EncoderProcess`: an embedder served by a child process, with a picklable fake
+embedder (tests.test_embed.CountingEmbedder) and an unknown model name."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.config import BuildConfig
+from aligner.errors import BackendError
+from aligner.run.encoder import EncoderProcess
+from aligner.run.local import WorkerSpec
+from tests.test_embed import CountingEmbedder, expected_rows
+
+
+def _spec(model) -> WorkerSpec:
+    return WorkerSpec(model, None, BuildConfig(), threads=1)
+
+
+def test_rows_come_back_for_their_ticket_whatever_the_order_taken():
+    with EncoderProcess(_spec(CountingEmbedder(scale=2.0))) as encoder:
+        assert encoder.name == "fake"
+        first = encoder.submit(["a", "bb"])
+        second = encoder.submit(["ccc"])
+        np.testing.assert_array_equal(encoder.take(second), expected_rows(["ccc"], 2.0))
+        np.testing.assert_array_equal(encoder.take(first), expected_rows(["a", "bb"], 2.0))
+        np.testing.assert_array_equal(encoder.encode(["dddd", "e"]), expected_rows(["dddd", "e"], 2.0))
+
+
+def test_a_model_that_cannot_be_built_is_raised_where_the_parent_waits():
+    with EncoderProcess(_spec(CountingEmbedder())) as encoder:
+        encoder.encode(["a"])  # a working child first: the error below is the model's, not the set-up's
+    with pytest.raises(BackendError, match="unknown model 'nope'"), EncoderProcess(_spec("nope")) as encoder:
+        encoder.encode(["a"])
+
+
+def test_an_encode_error_is_raised_and_the_child_goes_on():
+    with EncoderProcess(_spec(CountingEmbedder())) as encoder:
+        with pytest.raises(TypeError):
+            encoder.encode([None])  # the fake cannot measure None
+        np.testing.assert_array_equal(encoder.encode(["ok"]), expected_rows(["ok"]))
+
+
+def test_a_killed_child_is_an_error_not_a_hang():
+    encoder = EncoderProcess(_spec(CountingEmbedder()))
+    try:
+        encoder.encode(["a"])
+        encoder._child.kill()
+        encoder._child.join()
+        with pytest.raises(BackendError, match="encoder process ended"):
+            encoder.encode(["b"])
+    finally:
+        encoder.close()
+
+
+def test_the_childs_warnings_are_logged_by_the_parent(tmp_path, caplog):
+    damaged = tmp_path / "emb.sqlite"
+    damaged.write_bytes(b"not a database" * 64)
+    with EncoderProcess(WorkerSpec(CountingEmbedder(), damaged, BuildConfig(), threads=1)) as encoder:
+        np.testing.assert_array_equal(encoder.encode(["a"]), expected_rows(["a"]))
+    assert any(str(damaged) in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)

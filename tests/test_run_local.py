@@ -1,0 +1,49 @@
+"""`run.local`: batches that start small, and the map with the embedder in a process of its
+own giving what the map in one process gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aligner.config import BuildConfig
+from aligner.embed import Embedder, PrefetchedEmbedder, usable_cores
+from aligner.run import local
+from aligner.run.local import WorkerSpec, batches, map_batches
+
+
+@given(st.integers(0, 200), st.integers(1, 40))
+def test_batches_double_up_to_the_size_and_keep_every_item_in_order(n, size):
+    got = list(batches(iter(range(n)), size))
+    assert [x for b in got for x in b] == list(range(n))
+    sizes = [len(b) for b in got]
+    full = [min(2**k, size) for k in range(len(sizes))]
+    assert sizes[:-1] == full[:-1] and (not sizes or 1 <= sizes[-1] <= full[-1])
+
+
+def _texts(batch: list[str], config: BuildConfig) -> list[str]:
+    return batch
+
+
+def _task(batch: list[str], embedder: Embedder, config: BuildConfig) -> list[tuple[str, np.ndarray]]:
+    """Like pipeline.process_batch: the batch encoded in one call, then a row a text, and one
+    text the batch did not say it would encode (it goes to the embedder as it is)."""
+    model = PrefetchedEmbedder(embedder, batch)
+    return [(t, model.encode([t])[0]) for t in batch] + [("extra", model.encode([f"extra {batch[0]}"])[0])]
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="the embedder gets a process of its own only with a second core")
+def test_encoding_ahead_in_a_child_gives_what_one_process_gives(monkeypatch):
+    items = [f"文{k}。Sentence number {k}." for k in range(23)]
+    spec = WorkerSpec("use", None, BuildConfig())
+    warmed = []
+    ahead = list(map_batches(items, _task, spec, batch_size=4, texts=_texts, warm_up=lambda: warmed.append(1)))
+    here = list(map_batches(items, _task, spec, batch_size=4))
+    assert warmed == [1]
+    assert [t for t, _ in ahead] == [t for t, _ in here]
+    np.testing.assert_allclose(np.stack([r for _, r in ahead]), np.stack([r for _, r in here]), atol=1e-6)
+    monkeypatch.setattr(local, "AHEAD", 0)  # no batch ahead: the same again
+    alone = [t for t, _ in map_batches(items[:5], _task, spec, batch_size=4, texts=_texts)]
+    assert alone == [t for t, _ in map_batches(items[:5], _task, spec, batch_size=4)]
