@@ -224,8 +224,9 @@ class PrefetchedEmbedder:
         missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
         if missing:
             self._rows.update(zip(missing, self.inner.encode(missing)))
-        if not texts:
-            return self.inner.encode([])
+        if not texts:  # the width of the rows held, not a call that may wait for other work
+            width = next((len(row) for row in self._rows.values()), None)
+            return self.inner.encode([]) if width is None else np.zeros((0, width), dtype=np.float32)
         return np.stack([self._rows[t] for t in texts]).astype(np.float32, copy=False)
 
 

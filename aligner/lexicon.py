@@ -38,6 +38,7 @@ _RENDAKU = {
 }  # fmt: skip
 
 _PARENTHESES = re.compile(r"\([^)]*\)\s*")
+_TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
 _CACHE_LIMIT = 20_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
 
 
@@ -58,6 +59,8 @@ def gloss_initials(gloss: str) -> frozenset[str]:
     """The initials of a gloss naming something in two or more capitalised words, lowercased,
     of/and/the skipped: 'United States of America' -> {'us', 'usa'}, 'United Nations' ->
     {'un'}; an EN side writes such names by their initials (the UK, the U.N.)."""
+    if not _TWO_CAPITALS.search(gloss):  # most glosses: no two capitalised words, so no initials
+        return frozenset()
     words = [w for w in re.findall(r"[A-Za-z]+", _PARENTHESES.sub("", gloss)) if w not in ("of", "and", "the")]
     if len(words) < 2 or not all(w[0].isupper() for w in words):
         return frozenset()
@@ -116,9 +119,10 @@ class Lexicon:
         missing = [f for f in wanted if f not in found]
         if missing:
             sql = "SELECT form, common, glosses FROM word WHERE form IN ({marks})"
-            rows = {form: (bool(common), glosses.split("\n")) for form, common, glosses in self._batched(sql, missing)}
+            rows = {form: (bool(common), glosses) for form, common, glosses in self._batched(sql, missing)}
+            # one gloss a line: the stems of all lines at once (no word spans two), initials line by line
             new = {
-                f: (frozenset(w for g in rows[f][1] for w in gloss_stems(g) | gloss_initials(g)), rows[f][0])
+                f: (gloss_stems(rows[f][1]).union(*map(gloss_initials, rows[f][1].split("\n"))), rows[f][0])
                 if f in rows
                 else (frozenset(), False)
                 for f in missing
