@@ -747,8 +747,8 @@ def test_default_min_score_is_the_fitted_threshold():
 
 
 _NOT_YET = (
-    "name_swap and polarity are features of the pair (tests/test_lexical.py, test_agreement.py), "
-    "but the shipped fit gives them too little weight to reject this pair (issue 13)"
+    "polarity is a feature of the pair (tests/test_agreement.py), but fitted on turned pairs the model "
+    "loses recall on real pairs whose polarity feature misfires (about 8%), so it is not fitted on them (issue 13)"
 )
 
 
@@ -771,10 +771,9 @@ _OTHER_GOOD_PAIRS = [
 @pytest.mark.parametrize(
     "ja, en, kept",
     [
-        # a person's name changed between two names (it was kept at 0.94)
-        _not_yet(
-            "田中さんは来週、東京で開かれる会議に出席します。", "Suzuki will attend a meeting in Tokyo next week."
-        ),
+        # a person's name changed between two names (it was kept at 0.94): name_swap, now that
+        # the training's changed names stand anywhere in the sentence, the first word too
+        ("田中さんは来週、東京で開かれる会議に出席します。", "Suzuki will attend a meeting in Tokyo next week.", False),
         ("田中さんは来週、東京で開かれる会議に出席します。", "Tanaka will attend a meeting in Tokyo next week.", True),
         # the JA side negated (it was kept at 0.977)
         _not_yet("その会議は明日の午前10時に始まりません。", "The meeting starts at 10 a.m. tomorrow."),
