@@ -112,6 +112,9 @@ class Features:
     short_translated: for a pair of one or two EN words and a few JA characters, 1 when the
     dictionary translates it (はい。/ Yes.), else 0; None for longer pairs
     (`lexical.short_pair_translated`).
+    identifiers: the share of identifier stems on both sides (cpe210 ~ cpe220: letters with
+    digits) whose identifiers agree, digits included; None when no stem is on both sides
+    (`identifiers.identifier_agreement`).
     """
 
     cosine: float
@@ -135,6 +138,7 @@ class Features:
     name_swap: float | None = None
     polarity: float | None = None
     short_translated: float | None = None
+    identifiers: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from aligner.cost import LengthModel, char_length, length_weights
 from aligner.embed import Embedder
 from aligner.errors import AlignerError
 from aligner.filters import FilterConfig, duplicate_reasons, feature_reason, text_reason
+from aligner.identifiers import identifier_agreement
 from aligner.language import could_be_japanese, detect_language
 from aligner.lexical import least_translated_sentence, lexical_agreement, short_pair_translated
 from aligner.records import Features
@@ -174,6 +175,7 @@ def pair_features(
         name_swap=lexical.name_swap,
         polarity=polarity_agreement(ja, en),
         short_translated=short_pair_translated(ja, en),
+        identifiers=identifier_agreement(ja, en),
     )
 
 
@@ -182,7 +184,8 @@ def _round(x: float | None) -> float | None:
 
 
 INPUTS: tuple[str, ...] = (
-    "cosine", "margin", "abs_length_z", "number_mismatch", "latin_mismatch", "name_mismatch",
+    "cosine", "margin", "abs_length_z", "number_mismatch", "any_number_mismatch", "identifier_mismatch",
+    "latin_mismatch", "name_mismatch",
     "en_name_evidence", "name_swap", "polarity_mismatch", "ja_lang", "en_lang", "coverage", "ja_translated",
     "en_translated", "many_sentences", "part_gain", "part_length_gain", "part_translated", "half_translated",
     "short_translated",
@@ -193,8 +196,10 @@ INPUTS: tuple[str, ...] = (
 def design_row(f: Features) -> np.ndarray:
     """A pair's features -> the (len(INPUTS),) inputs of the calibrated model. An agreement
     with nothing to compare counts as no mismatch (a side with no content as fully translated);
-    a JA name mismatch is 1 when any name is left unexplained, however many others are
-    explained (a changed name among six is no less wrong than one alone); the EN names
+    numbers enter twice, as the share left unmatched and as whether any is (one changed
+    number among eleven is a changed number); a JA name mismatch is 1 when any name is left
+    unexplained, however many others are explained (a changed name among six is no less
+    wrong than one alone); the EN names
     enter by the strength of their evidence (`lexical.LexicalAgreement.name_evidence`);
     |length_z| is clipped at 6; part_gain enters with an indicator of whether it exists (0
     for a pair of two single sentences); a missing part_length_gain or short_translated is 0
@@ -204,6 +209,8 @@ def design_row(f: Features) -> np.ndarray:
         f.margin,
         min(abs(f.length_z), 6.0),
         0.0 if f.numbers is None else 1.0 - f.numbers,
+        0.0 if f.numbers is None else float(f.numbers < 1.0),
+        0.0 if f.identifiers is None else 1.0 - f.identifiers,
         0.0 if f.latin is None else 1.0 - f.latin,
         0.0 if f.names is None else float(f.names < 1.0),
         0.0 if f.name_evidence is None else f.name_evidence,

@@ -24,7 +24,7 @@ DIM = 8
 FEATURE_KEYS = {
     "cosine", "margin", "length_z", "ja_lang", "en_lang", "numbers", "latin", "names", "en_names", "overlap",
     "coverage", "ja_translated", "en_translated", "part_gain", "part_length_gain", "part_translated",
-    "half_translated", "name_evidence", "name_swap", "polarity", "short_translated",
+    "half_translated", "name_evidence", "name_swap", "polarity", "short_translated", "identifiers",
 }  # fmt: skip
 
 SUNNY = ("今日は晴れています。", "It is sunny today.")

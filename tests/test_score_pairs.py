@@ -281,17 +281,21 @@ def test_design_row_maps_missing_agreements_and_clips_length():
     f = Features(cosine=0.8, margin=0.3, length_z=-7.5, ja_lang=0.9, en_lang=1.0, numbers=None, latin=0.25,
                  names=None, en_names=1.0, overlap=0.1, coverage=None)  # fmt: skip
     # missing translated shares count as translated; no part_gain: indicator and value 0
-    expected = [0.8, 0.3, 6.0, 0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.9, 1.0, 0.8] + [1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0]
+    expected = [0.8, 0.3, 6.0, 0.0, 0.0, 0.0, 0.75, 0.0, 0.0, 0.0, 0.0, 0.9, 1.0, 0.8]
+    expected += [1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0]
     assert design_row(f).tolist() == expected
     g = Features(cosine=0.2, margin=-0.1, length_z=2.5, ja_lang=1.0, en_lang=0.5, numbers=0.0, latin=None,
                  names=0.5, en_names=None, overlap=0.0, coverage=0.4, ja_translated=0.25, en_translated=0.5,
                  part_gain=0.125, part_length_gain=1.5, part_translated=0.0, half_translated=0.375,
-                 name_evidence=0.5, name_swap=1.0, polarity=0.0, short_translated=1.0)  # fmt: skip
+                 name_evidence=0.5, name_swap=1.0, polarity=0.0, short_translated=1.0,
+                 identifiers=0.5)  # fmt: skip
     expected = [
         0.2,
         -0.1,
         2.5,
         1.0,
+        1.0,  # any number unmatched
+        0.5,  # identifiers
         0.0,
         1.0,
         0.5,
@@ -337,7 +341,8 @@ def test_score_of_features_is_score_rows_of_design_row():
 
 
 TYPICAL_GOOD = dict(
-    cosine=0.7, margin=2.0, abs_length_z=0.5, number_mismatch=0.0, latin_mismatch=0.0, name_mismatch=0.0,
+    cosine=0.7, margin=2.0, abs_length_z=0.5, number_mismatch=0.0, any_number_mismatch=0.0,
+    identifier_mismatch=0.0, latin_mismatch=0.0, name_mismatch=0.0,
     en_name_evidence=0.0, name_swap=0.0, polarity_mismatch=0.0, ja_lang=1.0, en_lang=1.0, coverage=0.7,
     ja_translated=0.7, en_translated=0.7, many_sentences=0.0, part_gain=0.0, part_length_gain=0.0,
     part_translated=1.0, half_translated=1.0, short_translated=0.0,
@@ -351,6 +356,8 @@ TYPICAL_GOOD = dict(
         ("margin", 0.8, "down"),
         ("abs_length_z", 4.0, "down"),
         ("number_mismatch", 1.0, "down"),
+        ("any_number_mismatch", 1.0, "down"),
+        ("identifier_mismatch", 1.0, "down"),
         ("en_name_evidence", 1.0, "down"),
         ("name_swap", 1.0, "not up"),  # monotone; the shipped fit gives it little weight
         ("polarity_mismatch", 1.0, "not up"),
@@ -740,8 +747,8 @@ def test_default_min_score_is_the_fitted_threshold():
 
 
 _NOT_YET = (
-    "name_swap and polarity are features of the pair (tests/test_lexical.py, test_agreement.py), "
-    "but the shipped fit gives them too little weight to reject this pair (issue 13)"
+    "polarity is a feature of the pair (tests/test_agreement.py), but fitted on turned pairs the model "
+    "loses recall on real pairs whose polarity feature misfires (about 8%), so it is not fitted on them (issue 13)"
 )
 
 
@@ -764,10 +771,9 @@ _OTHER_GOOD_PAIRS = [
 @pytest.mark.parametrize(
     "ja, en, kept",
     [
-        # a person's name changed between two names (it was kept at 0.94)
-        _not_yet(
-            "田中さんは来週、東京で開かれる会議に出席します。", "Suzuki will attend a meeting in Tokyo next week."
-        ),
+        # a person's name changed between two names (it was kept at 0.94): name_swap, now that
+        # the training's changed names stand anywhere in the sentence, the first word too
+        ("田中さんは来週、東京で開かれる会議に出席します。", "Suzuki will attend a meeting in Tokyo next week.", False),
         ("田中さんは来週、東京で開かれる会議に出席します。", "Tanaka will attend a meeting in Tokyo next week.", True),
         # the JA side negated (it was kept at 0.977)
         _not_yet("その会議は明日の午前10時に始まりません。", "The meeting starts at 10 a.m. tomorrow."),
