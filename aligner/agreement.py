@@ -554,6 +554,7 @@ def _combine(base: str, small: str) -> str:
     return base[:-1] + vowel
 
 
+@lru_cache(maxsize=65536)
 def romanize(katakana: str) -> str:
     """Katakana (or hiragana) -> Hepburn-like romaji, lowercase.
 

@@ -86,14 +86,26 @@ def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: 
     paths = []
     for name in PLOTS:
         fig, axes = plt.subplots(1, 2 if name == "score_histogram.png" else 1, figsize=(7.5, heights[name]), dpi=100)
-        draw[name](axes)
-        fig.tight_layout()
+        labels = draw[name](axes)
+        _margins(fig, heights[name], labels)
         path = outdir / name
         with atomic_write(path) as f:  # a text file opened for the atomic rename; the PNG goes to its byte buffer
             fig.savefig(f.buffer, format="png")
         plt.close(fig)
         paths.append(path)
     return paths
+
+
+_INCH = 100  # pixels (dpi)
+_CHAR = 6.2  # pixels of a tick label character at font size 8 (7 takes less), generously
+
+
+def _margins(fig, height: float, labels: Sequence[str] | None) -> None:
+    """Fixed margins in inches, so that the layout is not measured by drawing the figure
+    twice (tight_layout): room below for the x label, above for a title, and on the left
+    for the y tick labels, as wide as the longest of `labels` where a plot names its bars."""
+    left = 0.6 if not labels else min(3.5, 0.25 + _CHAR * max(map(len, labels)) / _INCH)
+    fig.subplots_adjust(left=left / 7.5, right=1 - 0.15 / 7.5, bottom=0.5 / height, top=1 - 0.3 / height, wspace=0.22)
 
 
 def _score_histogram(axes, pairs: Sequence[Pair], thresholds: tuple[float, float]) -> None:
@@ -137,7 +149,7 @@ def _length_ratio(ax, pairs: Sequence[Pair]) -> None:
         ax.text(0.5, 0.5, "no pair with both sides", ha="center", transform=ax.transAxes)
 
 
-def _drops(ax, pairs: Sequence[Pair]) -> None:
+def _drops(ax, pairs: Sequence[Pair]) -> list[str]:
     counts = Counter(f"{p.level}: {p.reason}" for p in pairs if not p.kept)
     names = sorted(counts, key=lambda k: counts[k])
     ax.barh(names, [counts[k] for k in names], color=_REJECTED)
@@ -147,9 +159,10 @@ def _drops(ax, pairs: Sequence[Pair]) -> None:
     if not names:
         ax.text(0.5, 0.5, "no pair rejected", ha="center", transform=ax.transAxes)
     ax.tick_params(axis="y", labelsize=8)
+    return names
 
 
-def _per_document(ax, pairs: Sequence[Pair]) -> None:
+def _per_document(ax, pairs: Sequence[Pair]) -> list[str]:
     sentences = Counter(p.doc for p in pairs if p.kept and p.level == "sentence")
     paragraphs = Counter(p.doc for p in pairs if p.kept and p.level == "paragraph")
     docs = sorted(set(sentences) | set(paragraphs), key=lambda d: (-sentences[d], -paragraphs[d], d))
@@ -162,6 +175,7 @@ def _per_document(ax, pairs: Sequence[Pair]) -> None:
     more = f" (the {len(shown)} largest of {len(docs):,})" if len(docs) > len(shown) else ""
     ax.set_title(f"documents{more}", fontsize=9)
     ax.legend(fontsize=8, loc="lower right")
+    return [_short(d) for d in shown]
 
 
 def _short(doc: str, width: int = 32) -> str:

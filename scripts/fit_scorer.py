@@ -52,17 +52,17 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from aligner.agreement import numbers
 from aligner.align import parse_beads
 from aligner.embed import default_cache_path, get_embedder
 from aligner.evaluate import roc_auc
-from aligner.identifiers import identifier_agreement
 from aligner.filters import FilterConfig
-from aligner.agreement import numbers
+from aligner.identifiers import identifier_agreement
 from aligner.language import JOINER, normalize_text
 from aligner.lexical import lexical_agreement
 from aligner.lexicon import default_lexicon
@@ -197,7 +197,7 @@ _JA_LATIN_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{2,}(?![A-Za-z])")
 _EN_CAPITALISED = re.compile(r"(?<![A-Za-z'’-])[A-Z][a-z]{2,}(?![A-Za-z])")
 
 
-@lru_cache(maxsize=None)
+@cache
 def reads_as_name(word: str) -> bool:
     """Whether the dictionary features read `word` as a name that a JA side must explain:
     no ordinary English word (Royal, Union), month, weekday or title (Monday, Mr)."""
@@ -227,9 +227,7 @@ def change_name(ja: str, en: str, pool: list[str], rng: random.Random) -> tuple[
     EN side holds too. A name the other side leaves out makes an invisible change (the pair
     is as good or as loose as before), and an ordinary word is no name."""
     options = [(1, m) for m in _EN_CAPITALISED.finditer(en) if reads_as_name(m.group()) and ja_explains(ja, m.group())]
-    options += [
-        (0, m) for m in _JA_LATIN_NAME.finditer(ja) if re.search(rf"(?<![A-Za-z]){m.group()}(?![A-Za-z])", en)
-    ]
+    options += [(0, m) for m in _JA_LATIN_NAME.finditer(ja) if re.search(rf"(?<![A-Za-z]){m.group()}(?![A-Za-z])", en)]
     if not options:
         return None
     side, m = rng.choice(options)
@@ -382,7 +380,9 @@ def kind_weights(kinds: list[str], y: np.ndarray, composition: Composition | Non
     if composition is None:
         neg_kinds = {k for k, label in zip(kinds, y) if label == 0}
         pos_total = float((y == 1).sum())
-        w = np.array([0.5 / pos_total if label == 1 else 0.5 / (len(neg_kinds) * counts[k]) for k, label in zip(kinds, y)])
+        w = np.array(
+            [0.5 / pos_total if label == 1 else 0.5 / (len(neg_kinds) * counts[k]) for k, label in zip(kinds, y)]
+        )
     else:
         present = sum(composition.get(k, 0.0) for k in counts)
         w = np.array([composition.get(k, 0.0) / (present * counts[k]) for k in kinds])

@@ -208,7 +208,12 @@ def test_sample_page_shows_the_sample_and_its_context_only_when_linked(context, 
     page.locator(".pair:not(.ctx) a.para").first.click()
     assert page.locator(".pair.sel.ctx").count() == 1  # the paragraph, shown as context
     assert page.locator(".pair.sel .marks button").count() == 0  # which is not marked
-    context_id = pair_id(read_build(seeds_page).pairs[int(page.get_attribute(".pair.sel", "data-i"))])
+    # data-i indexes this page's own pairs (the sample and its context): the id from its data
+    context_id = page.evaluate(
+        "i => JSON.parse(document.getElementById('data').textContent).cols.id[i]",
+        int(page.get_attribute(".pair.sel", "data-i")),
+    )
+    assert context_id in {pair_id(p) for p in read_build(seeds_page).pairs if p.level == "paragraph"}
 
     # marked on the whole corpus's page (marks are shared), it is still no mark of the sample
     full = _open(context, seeds_page / "review.html")
