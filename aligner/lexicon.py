@@ -14,14 +14,17 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import snowballstemmer
 
 from aligner.agreement import plain_romaji, romanize
 from aligner.errors import AlignerError
+
+V = TypeVar("V")
 
 _STEMMER = snowballstemmer.stemmer("english")
 _EN_WORD = re.compile(r"[a-z]+(?:'s)?")
@@ -114,22 +117,18 @@ class Lexicon:
     def _entries(self, forms: Iterable[str]) -> dict[str, tuple[frozenset[str], bool]]:
         """JA forms -> (gloss stems, listed as an ordinary word) for every form asked, looked
         up once and remembered; (frozenset(), False) for a form JMdict lacks."""
-        wanted = list(dict.fromkeys(forms))
-        found = {f: self._glosses[f] for f in wanted if f in self._glosses}
-        missing = [f for f in wanted if f not in found]
-        if missing:
-            sql = "SELECT form, common, glosses FROM word WHERE form IN ({marks})"
-            rows = {form: (bool(common), glosses) for form, common, glosses in self._batched(sql, missing)}
-            # one gloss a line: the stems of all lines at once (no word spans two), initials line by line
-            new = {
-                f: (gloss_stems(rows[f][1]).union(*map(gloss_initials, rows[f][1].split("\n"))), rows[f][0])
-                if f in rows
-                else (frozenset(), False)
-                for f in missing
-            }
-            self._remember(self._glosses, new)
-            found.update(new)
-        return {f: found[f] for f in wanted}
+        return self._lookup(self._glosses, forms, self._fetch_entries)
+
+    def _fetch_entries(self, forms: list[str]) -> dict[str, tuple[frozenset[str], bool]]:
+        sql = "SELECT form, common, glosses FROM word WHERE form IN ({marks})"
+        rows = {form: (bool(common), glosses) for form, common, glosses in self._batched(sql, forms)}
+        # one gloss a line: the stems of all lines at once (no word spans two), initials line by line
+        return {
+            f: (gloss_stems(rows[f][1]).union(*map(gloss_initials, rows[f][1].split("\n"))), rows[f][0])
+            if f in rows
+            else (frozenset(), False)
+            for f in forms
+        }
 
     def common_words(self, forms: Iterable[str]) -> set[str]:
         """The JA forms that JMdict lists as ordinary words: with a gloss in lowercase (メール
@@ -169,19 +168,35 @@ class Lexicon:
         Returns:
             {form: readings} for the forms that have any; others are absent.
         """
-        wanted = list(dict.fromkeys(forms))
-        known = {f: self._readings[f] for f in wanted if f in self._readings}
-        missing = [f for f in wanted if f not in known]
+        return {f: found for f, found in self._lookup(self._readings, forms, self._fetch_readings).items() if found}
+
+    def _fetch_readings(self, forms: list[str]) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for form, kana in self._batched("SELECT form, kana FROM reading WHERE form IN ({marks})", forms):
+            found[form] = {plain_romaji(romanize(reading)) for reading in kana.split(" ")}
+        for f in forms:
+            found.setdefault(f, set()).update(self._kanji.get(f, ()))
+        return {f: frozenset(r for r in found[f] if r) for f in forms}
+
+    def _lookup(
+        self, cache: dict[str, V], forms: Iterable[str], fetch: Callable[[list[str]], dict[str, V]]
+    ) -> dict[str, V]:
+        """Every distinct form of `forms` -> its value: from `cache`, else from `fetch` (called
+        once, with the forms not cached, in order; it gives each a value), remembered. One pass
+        over `forms`: a sentence gives thousands of candidate forms, most of them no word."""
+        found: dict[str, V] = {}
+        missing: dict[str, None] = {}
+        for f in forms:
+            value = cache.get(f)
+            if value is None:
+                missing[f] = None
+            else:
+                found[f] = value
         if missing:
-            found: dict[str, set[str]] = {}
-            for form, kana in self._batched("SELECT form, kana FROM reading WHERE form IN ({marks})", missing):
-                found[form] = {plain_romaji(romanize(reading)) for reading in kana.split(" ")}
-            for f in missing:
-                found.setdefault(f, set()).update(self._kanji.get(f, ()))
-            new = {f: frozenset(r for r in found[f] if r) for f in missing}
-            self._remember(self._readings, new)
-            known.update(new)
-        return {f: known[f] for f in wanted if known[f]}
+            new = fetch(list(missing))
+            self._remember(cache, new)
+            found.update(new)
+        return found
 
     def _load_kanji_readings(self) -> dict[str, frozenset[str]]:
         """KANJIDIC: kanji -> on, kun (the part before the okurigana dot) and nanori readings;
