@@ -11,6 +11,7 @@ per process: an SQLite connection must not cross a fork.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import threading
@@ -42,7 +43,7 @@ _RENDAKU = {
 
 _PARENTHESES = re.compile(r"\([^)]*\)\s*")
 _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
-_CACHE_LIMIT = 20_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
+_CACHE_LIMIT = 40_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
 
 
 @lru_cache(maxsize=20_000)
@@ -217,10 +218,12 @@ class Lexicon:
 
     @staticmethod
     def _remember(cache: dict, new: dict) -> None:
-        """Add `new` to a lookup cache, emptied first when it would pass _CACHE_LIMIT; what a
-        lookup returns never depends on what the cache held."""
+        """Add `new` to a lookup cache; when it would pass _CACHE_LIMIT, its older half goes
+        first (a sentence's lookups repeat its paragraph's, just before). What a lookup
+        returns never depends on what the cache held."""
         if len(cache) + len(new) > _CACHE_LIMIT:
-            cache.clear()
+            for key in list(itertools.islice(cache, max(len(cache) // 2, len(cache) + len(new) - _CACHE_LIMIT))):
+                del cache[key]
         cache.update(new)
 
 
