@@ -466,11 +466,10 @@ class _JaSide:
         if _translated(word, self.translated, loose=loose) or word.casefold() in self.latin:
             return True
         plain = plain_romaji(word)
-        if word[0].isupper() and len(plain) >= 4 and self._read_out(plain):
-            return True
         if word[0].isupper() and len(plain) in (2, 3) and any(plain in r for r in self.pieces.values()):
             return True
-        return _spelled_in(word, self.katakana)
+        # the katakana first: reading the whole side out (pykakasi) is the dearest test
+        return _spelled_in(word, self.katakana) or (word[0].isupper() and len(plain) >= 4 and self._read_out(plain))
 
 
 class _EnSide:
