@@ -201,14 +201,27 @@ def _ja_forms(ja: str) -> list[tuple[int, int, str]]:
     with its span: the candidates for dictionary words (pure hiragana is grammar, mostly);
     and the dictionary forms an inflected verb or adjective may come from (`_base_forms`)."""
     out = []
-    for run in re.finditer(f"{_JA_WORD_CHAR.pattern}+", ja):
+    for run in _JA_WORD_RUN.finditer(ja):
         text, base = run.group(), run.start()
+        # where the next kanji and the next katakana stand from each position (len: none)
+        next_kanji, next_katakana = _next_of(text, _KANJI), _next_of(text, _KATAKANA)
         for i in range(len(text)):
             for j in range(i + 1, min(len(text), i + _MAX_FORM) + 1):
-                piece = text[i:j]
-                if _KANJI.search(piece) or (_KATAKANA.search(piece) and j - i > 1):
-                    out.append((base + i, base + j, piece))
+                if next_kanji[i] < j or (next_katakana[i] < j and j - i > 1):
+                    out.append((base + i, base + j, text[i:j]))
     return out + _base_forms(ja)
+
+
+_JA_WORD_RUN = re.compile(f"{_JA_WORD_CHAR.pattern}+")
+
+
+def _next_of(text: str, pattern: re.Pattern) -> list[int]:
+    """For each position of `text`, the position of the first character at or after it that
+    `pattern` matches, or len(text)."""
+    out = [len(text)] * (len(text) + 1)
+    for k in range(len(text) - 1, -1, -1):
+        out[k] = k if pattern.match(text, k) else out[k + 1]
+    return out
 
 
 # Endings of dictionary forms: godan verbs (買う, 行く, 話す, ...), ichidan verbs and
