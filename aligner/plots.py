@@ -4,9 +4,13 @@ reason, pairs per document (matplotlib, drawn off-screen)."""
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from aligner.config import BuildConfig
 from aligner.records import Pair
@@ -51,11 +55,11 @@ def warm_up() -> None:
     import matplotlib.pyplot  # noqa: F401
 
 
-def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: Path) -> list[Path]:
+def write_plots(pairs: Iterable[Pair], thresholds: tuple[float, float], outdir: Path) -> list[Path]:
     """Draw the four plots of `PLOTS` for a corpus and write them as PNG files.
 
     Args:
-        pairs: every pair of the corpus, kept and rejected (`export.jsonl.read_build`).
+        pairs: every pair of the corpus, kept and rejected (`export.jsonl.read_build`), read once.
         thresholds: (min_score, min_alignment_score), marked on the score histograms
             (`thresholds` reads them from a manifest).
         outdir: the folder to write them to (`PLOTS_DIR` inside a build folder, by convention).
@@ -71,16 +75,17 @@ def write_plots(pairs: Sequence[Pair], thresholds: tuple[float, float], outdir: 
     import matplotlib.pyplot as plt
 
     outdir = Path(outdir)
+    seen = _gather(pairs)
     draw = {
-        "score_histogram.png": lambda ax: _score_histogram(ax, pairs, thresholds),
-        "length_ratio.png": lambda ax: _length_ratio(ax, pairs),
-        "drops_by_reason.png": lambda ax: _drops(ax, pairs),
-        "pairs_per_document.png": lambda ax: _per_document(ax, pairs),
+        "score_histogram.png": lambda ax: _score_histogram(ax, seen, thresholds),
+        "length_ratio.png": lambda ax: _length_ratio(ax, seen),
+        "drops_by_reason.png": lambda ax: _drops(ax, seen),
+        "pairs_per_document.png": lambda ax: _per_document(ax, seen),
     }
     # A bar chart is as tall as its bars need, up to the others' height.
     bars = {
-        "drops_by_reason.png": len({(p.level, p.reason) for p in pairs if not p.kept}),
-        "pairs_per_document.png": min(len({p.doc for p in pairs if p.kept}), _MAX_DOCUMENTS),
+        "drops_by_reason.png": len(seen.drops),
+        "pairs_per_document.png": min(len(seen.sentences | seen.paragraphs), _MAX_DOCUMENTS),
     }
     heights = {name: min(_HEIGHT, 1.3 + 0.3 * max(bars.get(name, 99), 2)) for name in PLOTS}
     paths = []
@@ -108,22 +113,76 @@ def _margins(fig, height: float, labels: Sequence[str] | None) -> None:
     fig.subplots_adjust(left=left / 7.5, right=1 - 0.15 / 7.5, bottom=0.5 / height, top=1 - 0.3 / height, wspace=0.22)
 
 
-def _score_histogram(axes, pairs: Sequence[Pair], thresholds: tuple[float, float]) -> None:
+_BINS = np.linspace(0.0, 1.0, 41)  # score histogram bins (k/40)
+_MAX_POINTS = 20_000  # points of the length ratio plot, kept and rejected each: a sample beyond
+_FLUSH = 65_536  # scores held before they are counted into the histogram
+
+
+@dataclass
+class _Seen:
+    """What the plots show of a corpus, gathered in one pass in bounded memory (`_gather`):
+    score histogram counts per level and kept (of pairs with features), (log length ratio,
+    score) points per kept (a uniform sample of _MAX_POINTS beyond that, and their number),
+    rejected pairs per "level: reason", and kept pairs per document and level."""
+
+    counts: dict[tuple[str, bool], np.ndarray] = field(default_factory=dict)
+    points: dict[bool, list[tuple[float, float]]] = field(default_factory=lambda: {True: [], False: []})
+    total_points: Counter = field(default_factory=Counter)
+    drops: Counter = field(default_factory=Counter)
+    sentences: Counter = field(default_factory=Counter)
+    paragraphs: Counter = field(default_factory=Counter)
+
+
+def _gather(pairs: Iterable[Pair]) -> _Seen:
+    seen = _Seen()
+    pending: dict[tuple[str, bool], list[float]] = {}
+    sampler = random.Random(0)  # deterministic sample of points
+
+    def flush(key: tuple[str, bool]) -> None:
+        found, _ = np.histogram(pending.pop(key, []), bins=_BINS)
+        seen.counts[key] = seen.counts.get(key, np.zeros(len(_BINS) - 1, dtype=np.int64)) + found
+
+    for p in pairs:
+        if p.features is not None:
+            scores = pending.setdefault((p.level, p.kept), [])
+            scores.append(p.score)
+            if len(scores) >= _FLUSH:
+                flush((p.level, p.kept))
+        ratio = _log_ratio(p)
+        if ratio is not None:
+            n = seen.total_points[p.kept] = seen.total_points[p.kept] + 1
+            points = seen.points[p.kept]
+            if len(points) < _MAX_POINTS:
+                points.append((ratio, p.score))
+            elif (k := sampler.randrange(n)) < _MAX_POINTS:
+                points[k] = (ratio, p.score)
+        if not p.kept:
+            seen.drops[f"{p.level}: {p.reason}"] += 1
+        elif p.level == "sentence":
+            seen.sentences[p.doc] += 1
+        else:
+            seen.paragraphs[p.doc] += 1
+    for key in list(pending):
+        flush(key)
+    return seen
+
+
+def _score_histogram(axes, seen: _Seen, thresholds: tuple[float, float]) -> None:
     """One panel a level: sentence scores against --min-score, paragraph scores against
     --min-alignment-score (the two are different scores)."""
-    bins = [k / 40 for k in range(41)]
+    empty = np.zeros(len(_BINS) - 1, dtype=np.int64)
     for ax, level, threshold in zip(axes, ("sentence", "paragraph"), thresholds):
-        scored = [(p.score, p.kept) for p in pairs if p.level == level and p.features is not None]
-        kept = [score for score, k in scored if k]
-        rejected = [score for score, k in scored if not k]
-        ax.hist([kept, rejected], bins=bins, stacked=True, color=[_KEPT, _REJECTED], label=["kept", "rejected"])
+        kept, rejected = seen.counts.get((level, True), empty), seen.counts.get((level, False), empty)
+        starts = _BINS[:-1]
+        ax.hist([starts, starts], bins=_BINS, weights=[kept, rejected], stacked=True, color=[_KEPT, _REJECTED],
+                label=["kept", "rejected"])  # fmt: skip
         ax.axvline(threshold, color="black", linestyle="--", linewidth=1)
         ax.text(threshold, 0.97, f" {threshold:g}", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
-        if max(len(kept), len(rejected)) > 100:  # a peak near 1 would flatten the rest
+        if max(kept.sum(), rejected.sum()) > 100:  # a peak near 1 would flatten the rest
             ax.set_yscale("log")
         else:
             ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_title(f"{level} pairs ({len(kept):,} kept, {len(rejected):,} rejected)", fontsize=9)
+        ax.set_title(f"{level} pairs ({kept.sum():,} kept, {rejected.sum():,} rejected)", fontsize=9)
         ax.set_xlabel("score")
         ax.set_xlim(0, 1)
     axes[0].set_ylabel("pairs")
@@ -135,12 +194,14 @@ def _log_ratio(p: Pair) -> float | None:
     return math.log(en / ja) if ja and en else None
 
 
-def _length_ratio(ax, pairs: Sequence[Pair]) -> None:
+def _length_ratio(ax, seen: _Seen) -> None:
     for kept, colour, label in ((True, _KEPT, "kept"), (False, _REJECTED, "rejected")):
-        points = [(r, p.score) for p in pairs if p.kept == kept and (r := _log_ratio(p)) is not None]
+        points = seen.points[kept]
         if points:
             xs, ys = zip(*points)
-            ax.scatter(xs, ys, s=6, alpha=0.5, color=colour, label=f"{label} ({len(points):,})", rasterized=True)
+            n = seen.total_points[kept]
+            shown = f"{n:,}" if n == len(points) else f"{len(points):,} of {n:,}"
+            ax.scatter(xs, ys, s=6, alpha=0.5, color=colour, label=f"{label} ({shown})", rasterized=True)
     ax.set_xlabel("log(EN characters / JA characters)")
     ax.set_ylabel("score")
     if ax.collections:
@@ -149,8 +210,8 @@ def _length_ratio(ax, pairs: Sequence[Pair]) -> None:
         ax.text(0.5, 0.5, "no pair with both sides", ha="center", transform=ax.transAxes)
 
 
-def _drops(ax, pairs: Sequence[Pair]) -> list[str]:
-    counts = Counter(f"{p.level}: {p.reason}" for p in pairs if not p.kept)
+def _drops(ax, seen: _Seen) -> list[str]:
+    counts = seen.drops
     names = sorted(counts, key=lambda k: counts[k])
     ax.barh(names, [counts[k] for k in names], color=_REJECTED)
     for y, k in enumerate(names):
@@ -162,9 +223,8 @@ def _drops(ax, pairs: Sequence[Pair]) -> list[str]:
     return names
 
 
-def _per_document(ax, pairs: Sequence[Pair]) -> list[str]:
-    sentences = Counter(p.doc for p in pairs if p.kept and p.level == "sentence")
-    paragraphs = Counter(p.doc for p in pairs if p.kept and p.level == "paragraph")
+def _per_document(ax, seen: _Seen) -> list[str]:
+    sentences, paragraphs = seen.sentences, seen.paragraphs
     docs = sorted(set(sentences) | set(paragraphs), key=lambda d: (-sentences[d], -paragraphs[d], d))
     shown = docs[:_MAX_DOCUMENTS][::-1]
     ys = range(len(shown))

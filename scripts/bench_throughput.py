@@ -1,6 +1,6 @@
 """Throughput and memory of `aligner build` against the encode-once floor.
 
-Usage: python scripts/bench_throughput.py [--sets dev,100,400] [--runs workers1,workers2,ray]
+Usage: python scripts/bench_throughput.py [--sets dev,100,400] [--runs workers1,workers2,ray] [--repeat N]
 
 Document sets: `dev` is every case of ../shared/eval/dev/interleaved (31 posts); a number N is
 N interleaved posts made from ../shared/train/pairs.jsonl (the pairs of one training document
@@ -13,7 +13,10 @@ For each set, in fresh processes without the embedding cache:
 - the build (`aligner build --no-cache --quiet`) with --workers 1, --workers 2 and
   --engine ray --workers 2: wall time, ratio to the floor, documents/s, segments/s, and
   the peak RSS summed over the build's processes (sampled every 0.1 s from /proc).
-Figures from one run are comparable with each other; absolute seconds are not across machines.
+With --repeat N each process runs N times, in turns (floor, then each build, then again), and
+the median wall time is shown, so that a busy moment of the machine weighs less. The load
+average is printed before and after: figures from one run are comparable with each other;
+absolute seconds are not across machines.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,25 +128,39 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default="dev,100,400")
     parser.add_argument("--runs", default="workers1,workers2,ray")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each process; the median is shown")
     args = parser.parse_args()
     if not (SHARED / "eval").exists():
         print(f"no evaluation data at {SHARED}", file=sys.stderr)
         return 2
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'set':>6} {'docs':>5} {'run':>9} {'wall s':>7} {'floor s':>7} {'ratio':>6} {'docs/s':>7} "
           f"{'segs/s':>7} {'peak MB':>8}")  # fmt: skip
     for name in args.sets.split(","):
         folder = Path(tempfile.mkdtemp(prefix=f"bench_{name}_"))
         docs = dev_posts(folder) if name == "dev" else train_posts(folder, int(name))
-        floor, _, out = timed([sys.executable, "-c", FLOOR, str(folder)])
-        segments = int(out.strip())
-        for run in args.runs.split(","):
-            build = folder.with_name(folder.name + "_out")
-            cmd = [sys.executable, "-m", "aligner", "build", str(folder), "-o", str(build), "--no-cache", "--quiet"]
-            wall, peak, _ = timed(cmd + RUNS[run])
+        build = folder.with_name(folder.name + "_out")
+        runs = args.runs.split(",")
+        walls: dict[str, list[float]] = {run: [] for run in ["floor", *runs]}
+        peaks: dict[str, int] = dict.fromkeys(runs, 0)
+        segments = 0
+        for _ in range(args.repeat):
+            wall, _, out = timed([sys.executable, "-c", FLOOR, str(folder)])
+            walls["floor"].append(wall)
+            segments = int(out.strip())
+            for run in runs:
+                cmd = [sys.executable, "-m", "aligner", "build", str(folder), "-o", str(build), "--no-cache", "--quiet"]
+                wall, peak, _ = timed(cmd + RUNS[run])
+                walls[run].append(wall)
+                peaks[run] = max(peaks[run], peak)
+                shutil.rmtree(build, ignore_errors=True)
+        floor = statistics.median(walls["floor"])
+        for run in runs:
+            wall = statistics.median(walls[run])
             print(f"{name:>6} {docs:5d} {run:>9} {wall:7.1f} {floor:7.1f} {wall / floor:6.2f} {docs / wall:7.2f} "
-                  f"{segments / wall:7.1f} {peak / 1e6:8.0f}", flush=True)  # fmt: skip
-            shutil.rmtree(build, ignore_errors=True)
+                  f"{segments / wall:7.1f} {peaks[run] / 1e6:8.0f}", flush=True)  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -3,13 +3,14 @@ reading them back (with report.json and manifest.json) to export a build without
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
-from aligner.export.files import write_jsonl
+from aligner.export.files import atomic_paths
 from aligner.export.pairs import pair_from_record, pair_record
 from aligner.records import Pair
 
@@ -29,21 +30,23 @@ class Build:
 
 def write_jsonl_files(folder: Path, pairs: Iterable[Pair]) -> list[tuple[str, int]]:
     """Write the kept paragraph pairs, the kept sentence pairs and every rejected pair, one
-    `pair_record` a line, to the three files of `NAMES` in `folder`.
+    `pair_record` a line, to the three files of `NAMES` in `folder`, in one pass over `pairs`
+    (the three atomically, as a set).
 
     Returns:
         (file name, lines) of each file.
     """
-    wanted = (
-        lambda p: p.kept and p.level == "paragraph",
-        lambda p: p.kept and p.level == "sentence",
-        lambda p: not p.kept,
-    )
     folder = Path(folder)
-    return [
-        (name, write_jsonl(folder / name, (pair_record(p) for p in pairs if keep(p))))
-        for name, keep in zip(NAMES, wanted)
-    ]
+    counts = dict.fromkeys(NAMES, 0)
+    with atomic_paths([folder / name for name in NAMES]) as temps, contextlib.ExitStack() as stack:
+        files = {
+            name: stack.enter_context(open(t, "w", encoding="utf-8", newline="\n")) for name, t in zip(NAMES, temps)
+        }
+        for p in pairs:
+            name = NAMES[2] if not p.kept else NAMES[0] if p.level == "paragraph" else NAMES[1]
+            files[name].write(json.dumps(pair_record(p), ensure_ascii=False) + "\n")
+            counts[name] += 1
+    return list(counts.items())
 
 
 class PairStream:
