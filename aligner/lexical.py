@@ -20,7 +20,7 @@ from aligner.agreement import (
     sound_keys,
     sounds_alike,
 )
-from aligner.lexicon import Lexicon, default_lexicon, stem, voiced
+from aligner.lexicon import Lexicon, default_lexicon, remember, stem, voiced
 
 _MAX_FORM = 8  # longest JA dictionary word looked up, in characters
 _MAX_NAME_PART = 4  # longest JA piece read as one part of a name
@@ -308,6 +308,7 @@ def _spelled_in(word: str, katakana: list[str]) -> bool:
 
 # (length, readings as a first piece, readings as a later piece) of the pieces at a position
 _Pieces = list[list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
+_NO_PIECES: list = []  # shared, never changed
 
 
 def _piece_table(ja: str, pieces: dict[str, frozenset[str]]) -> _Pieces:
@@ -385,7 +386,11 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
 
     # JA side: characters of words whose glosses meet the EN words, and katakana words the EN
     # side spells.
-    covered: set[int] = set().union(*(j.chars_by_stem[s] for s in e.stems if s in j.chars_by_stem))
+    covered: set[int] = set()
+    for offset, run in j.runs:
+        for s in e.stems & run.spans.keys():
+            for start, end in run.spans[s]:
+                covered.update(range(offset + start, offset + end))
     for start, end, word in j.katakana_runs:
         if sounds_alike(word, e.readings):
             covered.update(range(start, end))
@@ -418,32 +423,73 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
 _SIDE_CACHE = 256  # texts of each language whose analysis is kept (LRU): a document's worth
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the dictionary says of one run of JA word characters (`_JA_WORD_RUN`): the gloss
+    stems of its candidate words (`_ja_forms`), where the words glossed by each stem stand,
+    the readings of its kanji pieces and their `_piece_table`. No candidate word, piece or
+    inflection spans two runs, so a text's analysis is that of its runs, and a sentence
+    reuses its paragraph's (`_runs`)."""
+
+    glosses: dict[str, frozenset[str]]
+    spans: dict[str, list[tuple[int, int]]]
+    pieces: dict[str, frozenset[str]]
+    table: _Pieces
+
+
+_RUNS_KEPT = 8192  # runs whose analysis is kept (`_runs`)
+_RUNS: dict[tuple[str, Lexicon], _Run] = {}
+
+
+def _runs(runs: list[str], lexicon: Lexicon) -> list[_Run]:
+    """The `_Run` of each run: remembered ones, the others worked out with one dictionary
+    lookup for all their candidate words (a lookup a run would cost more than the work)."""
+    new = [r for r in dict.fromkeys(runs) if (r, lexicon) not in _RUNS]
+    if new:
+        forms = {r: _ja_forms(r) for r in new}
+        glosses = lexicon.glosses(f for r in new for _, _, f in forms[r])
+        pieces = lexicon.readings(
+            f for r in new for _, _, f in forms[r] if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])
+        )
+        remember(_RUNS, {(r, lexicon): _analyse_run(r, forms[r], glosses, pieces) for r in new}, _RUNS_KEPT)
+    return [_RUNS[r, lexicon] for r in runs]
+
+
+def _analyse_run(
+    run: str, forms: list[tuple[int, int, str]], glosses: dict[str, frozenset[str]], pieces: dict[str, frozenset[str]]
+) -> _Run:
+    own_glosses = {f: glosses[f] for _, _, f in forms if f in glosses}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for start, end, form in forms:
+        for s in own_glosses.get(form, ()):
+            spans.setdefault(s, []).append((start, end))
+    own_pieces = {f: pieces[f] for _, _, f in forms if f in pieces}
+    return _Run(own_glosses, spans, own_pieces, _piece_table(run, own_pieces))
+
+
 class _JaSide:
-    """What the dictionary says of one JA text, whatever the EN side: the gloss stems of its
-    candidate words (`_ja_forms`) with the characters each covers, the readings of its kanji pieces and their table
-    (`_piece_table`), its Latin tokens, katakana words, content characters and names
-    (`_katakana_names`, `_kanji_names`); and which EN words it explains (`explains`,
+    """What the dictionary says of one JA text, whatever the EN side: its runs of word
+    characters with their offsets (`_Run`: gloss stems of its candidate words and where
+    they stand, readings of kanji pieces and their table), all their gloss stems, pieces and
+    the table of the whole text, its Latin tokens, katakana words, content characters and
+    names (`_katakana_names`, `_kanji_names`); and which EN words it explains (`explains`,
     remembered per word)."""
 
     __slots__ = (
-        "text", "translated", "chars_by_stem", "pieces", "table", "latin",
+        "text", "runs", "translated", "pieces", "table", "latin",
         "katakana", "katakana_runs", "content_chars", "katakana_names", "loan_words", "kanji_names", "meanings",
         "name_readings", "name_tables", "_whole", "_explained",
     )  # fmt: skip
 
     def __init__(self, ja: str, lexicon: Lexicon) -> None:
         self.text = ja
-        forms = _ja_forms(ja)
-        glosses = lexicon.glosses(f for _, _, f in forms)
-        self.translated: set[str] = set().union(*glosses.values()) if glosses else set()
-        chars: dict[str, set[int]] = {}
-        for start, end, form in forms:
-            for s in glosses.get(form, ()):
-                chars.setdefault(s, set()).update(range(start, end))
-        self.chars_by_stem = chars
-        kanji_pieces = [f for _, _, f in forms if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])]
-        self.pieces = lexicon.readings(kanji_pieces)
-        self.table = _piece_table(ja, self.pieces)
+        found = list(_JA_WORD_RUN.finditer(ja))
+        self.runs = list(zip([m.start() for m in found], _runs([m.group() for m in found], lexicon)))
+        self.translated: set[str] = set().union(*(g for _, run in self.runs for g in run.glosses.values()))
+        self.pieces = {form: found for _, run in self.runs for form, found in run.pieces.items()}
+        self.table: _Pieces = [_NO_PIECES] * len(ja)  # a position outside every run starts no piece
+        for offset, run in self.runs:
+            self.table[offset : offset + len(run.table)] = run.table
         self.latin = latin_tokens(ja)
         self.katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
         self.katakana_runs = [

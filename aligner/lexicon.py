@@ -195,7 +195,7 @@ class Lexicon:
                 found[f] = value
         if missing:
             new = fetch(list(missing))
-            self._remember(cache, new)
+            remember(cache, new, _CACHE_LIMIT)
             found.update(new)
         return found
 
@@ -215,16 +215,6 @@ class Lexicon:
                 found = {plain_romaji(romanize(value.split(".")[0].strip("-")))}
             out.setdefault(literal, set()).update(r for r in found if r)
         return {k: frozenset(v) for k, v in out.items()}
-
-    @staticmethod
-    def _remember(cache: dict, new: dict) -> None:
-        """Add `new` to a lookup cache; when it would pass _CACHE_LIMIT, its older half goes
-        first (a sentence's lookups repeat its paragraph's, just before). What a lookup
-        returns never depends on what the cache held."""
-        if len(cache) + len(new) > _CACHE_LIMIT:
-            for key in list(itertools.islice(cache, max(len(cache) // 2, len(cache) + len(new) - _CACHE_LIMIT))):
-                del cache[key]
-        cache.update(new)
 
 
 def _base_forms(word: str) -> set[str]:
@@ -256,6 +246,16 @@ def voiced(reading: str) -> tuple[str, ...]:
         if reading.startswith(plain):
             return (reading, *(v + reading[len(plain) :] for v in _RENDAKU[plain]))
     return (reading,)
+
+
+def remember(cache: dict, new: dict, limit: int) -> None:
+    """Add `new` to a lookup cache; when it would pass `limit` entries, its older half goes
+    first (a sentence's lookups repeat its paragraph's, just before). What a lookup
+    returns never depends on what the cache held."""
+    if len(cache) + len(new) > limit:
+        for key in list(itertools.islice(cache, max(len(cache) // 2, len(cache) + len(new) - limit))):
+            del cache[key]
+    cache.update(new)
 
 
 LEXICON_FILE = Path(__file__).parent / "resources" / "lexicon.sqlite"

@@ -325,3 +325,31 @@ def test_name_evidence_and_swap(ja, en, evidence, swap):
     got = lexical_agreement(ja, en)
     assert got.name_evidence == evidence
     assert got.name_swap == swap
+
+
+_WORDS = (
+    "東京 都 の 小池 知事 は 買った 食べ ます アメリカ ロジャース 、 。 A1 山川 さん "
+    "政府 声明 を 発表 した ー 々 高 かった 新選手会長 「 」"
+)
+_PIECES_OF_TEXT = st.lists(st.sampled_from([*_WORDS.split(), " "]), max_size=25).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PIECES_OF_TEXT)
+def test_a_text_is_analysed_as_its_runs_of_word_characters(ja):
+    """Glosses, pieces and the piece table put together run by run equal those of the whole
+    text worked out at once (no candidate word, piece or inflection spans two runs)."""
+    from aligner.lexical import _KANJI, _MAX_NAME_PART, _ja_forms, _JaSide, _piece_table
+    from aligner.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    forms = _ja_forms(ja)
+    glosses = lexicon.glosses(f for _, _, f in forms)
+    pieces = lexicon.readings(f for _, _, f in forms if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0]))
+    side = _JaSide(ja, lexicon)
+    assert side.translated == set().union(*glosses.values())
+    assert side.pieces == pieces
+    assert side.table == _piece_table(ja, pieces)
+    covered = {k for a, b, f in forms if glosses.get(f) for k in range(a, b)}
+    spans = [(offset + a, offset + b) for offset, run in side.runs for found in run.spans.values() for a, b in found]
+    assert {k for a, b in spans for k in range(a, b)} == covered
