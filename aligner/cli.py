@@ -453,7 +453,7 @@ def score_cli(
 def _score_record(row, verdict, quiet: bool = False) -> dict:
     """One output line: the input's fields (or its raw text) plus score, features, kept, reason;
     a line not scored is reported on stderr by number unless `quiet`."""
-    import dataclasses
+    from aligner.export.pairs import feature_dict
 
     if not quiet and row.error is None and verdict is not None and verdict.features is None:
         typer.echo(f"aligner: {row.source}:{row.line}: {verdict.reason}; passed through as not kept", err=True)
@@ -464,7 +464,7 @@ def _score_record(row, verdict, quiet: bool = False) -> dict:
         return base | {"score": 0.0, "features": None, "kept": False, "reason": row.reason}
     return dict(row.fields) | {
         "score": verdict.score,
-        "features": dataclasses.asdict(verdict.features) if verdict.features else None,
+        "features": feature_dict(verdict.features) if verdict.features else None,
         "kept": verdict.kept,
         "reason": verdict.reason,
     }

@@ -38,7 +38,7 @@ def pair_record(pair: Pair) -> dict:
     if pair.level == "sentence":
         record["ja_spans"] = span_lists(pair.ja_spans)
         record["en_spans"] = span_lists(pair.en_spans)
-    record["features"] = dataclasses.asdict(pair.features) if pair.features else None
+    record["features"] = feature_dict(pair.features) if pair.features else None
     record["kept"] = pair.kept
     record["reason"] = pair.reason
     if pair.duplicate_of:
@@ -103,8 +103,14 @@ class Selection:
 
 def feature_values(pair: Pair) -> dict[str, float | None]:
     """The pair's features as `feat_<name>` columns (all None when it has none)."""
-    values = dataclasses.asdict(pair.features) if pair.features else {}
+    values = feature_dict(pair.features) if pair.features else {}
     return {f"feat_{name}": values.get(name) for name in FEATURES}
+
+
+def feature_dict(features: Features) -> dict[str, float | None]:
+    """The features by name, in their order (`dataclasses.asdict` without its deep copies:
+    they are all numbers)."""
+    return {name: getattr(features, name) for name in FEATURES}
 
 
 def span_lists(spans: Sequence[tuple[int, int, int]]) -> list[list[int]]:
