@@ -444,15 +444,18 @@ _RUNS: dict[tuple[str, Lexicon], _Run] = {}
 def _runs(runs: list[str], lexicon: Lexicon) -> list[_Run]:
     """The `_Run` of each run: remembered ones, the others worked out with one dictionary
     lookup for all their candidate words (a lookup a run would cost more than the work)."""
-    new = [r for r in dict.fromkeys(runs) if (r, lexicon) not in _RUNS]
+    found = {r: _RUNS.get((r, lexicon)) for r in runs}
+    new = [r for r, run in found.items() if run is None]
     if new:
         forms = {r: _ja_forms(r) for r in new}
         glosses = lexicon.glosses(f for r in new for _, _, f in forms[r])
         pieces = lexicon.readings(
             f for r in new for _, _, f in forms[r] if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])
         )
-        remember(_RUNS, {(r, lexicon): _analyse_run(r, forms[r], glosses, pieces) for r in new}, _RUNS_KEPT)
-    return [_RUNS[r, lexicon] for r in runs]
+        made = {r: _analyse_run(r, forms[r], glosses, pieces) for r in new}
+        remember(_RUNS, {(r, lexicon): run for r, run in made.items()}, _RUNS_KEPT)  # may drop some of `found`
+        found.update(made)
+    return [found[r] for r in runs]  # type: ignore[misc]
 
 
 def _analyse_run(
