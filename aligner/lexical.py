@@ -437,7 +437,7 @@ class _Run:
     table: _Pieces
 
 
-_RUNS_KEPT = 8192  # runs whose analysis is kept (`_runs`)
+_RUNS_KEPT = 1024  # runs whose analysis is kept (`_runs`): a document's worth
 _RUNS: dict[tuple[str, Lexicon], _Run] = {}
 
 
