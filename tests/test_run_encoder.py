@@ -3,6 +3,13 @@ embedder (tests.test_embed.CountingEmbedder) and an unknown model name."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,6 +17,7 @@ from aligner.config import BuildConfig
 from aligner.errors import BackendError
 from aligner.run.encoder import EncoderProcess
 from aligner.run.local import WorkerSpec
+from tests.conftest import REPO
 from tests.test_embed import CountingEmbedder, expected_rows
 
 
@@ -59,3 +67,31 @@ def test_the_childs_warnings_are_logged_by_the_parent(tmp_path, caplog):
     with EncoderProcess(WorkerSpec(CountingEmbedder(), damaged, BuildConfig(), threads=1)) as encoder:
         np.testing.assert_array_equal(encoder.encode(["a"]), expected_rows(["a"]))
     assert any(str(damaged) in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+_PARENT = """
+import sys, time
+from aligner.config import BuildConfig
+from aligner.run.encoder import EncoderProcess
+from aligner.run.local import WorkerSpec
+from tests.test_embed import CountingEmbedder
+encoder = EncoderProcess(WorkerSpec(CountingEmbedder(), None, BuildConfig(), threads=1))
+encoder.encode(["a"])
+encoder.submit(["b"] * 20000)  # an answer left in the pipe, that nobody will read
+print(encoder._child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_parent_killed_with_sigkill_leaves_no_child(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+    finally:
+        parent.kill()

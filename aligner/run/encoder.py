@@ -20,10 +20,11 @@ from aligner.errors import BackendError
 if TYPE_CHECKING:
     from aligner.run.local import WorkerSpec
 
-_POLL_SECONDS = 1.0  # how often a wait for the child checks that it is still alive
+_POLL_SECONDS = 1.0  # how often a wait of one process checks that the other is still alive
 
 
 _START, _LOG = -1, -2  # tickets of the child's start (ready, or its error) and of its log records
+_GONE = object()  # what the child's loop takes when the parent has ended without a word
 
 
 class _ForwardLogs(logging.handlers.QueueHandler):
@@ -36,7 +37,8 @@ class _ForwardLogs(logging.handlers.QueueHandler):
 def _serve(spec: WorkerSpec, requests: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
     """The child's loop: build the embedder (its BLAS threads limited to `spec.threads`), say
     "ready" or send the error, then answer each (ticket, texts) request with (ticket, rows)
-    or (ticket, error), in order, until a None request. Warnings go to the parent."""
+    or (ticket, error), in order, until a None request or the parent's end (a parent killed
+    with SIGKILL leaves no child behind). Warnings go to the parent."""
     from threadpoolctl import threadpool_limits
 
     logging.basicConfig(level=logging.WARNING, handlers=[_ForwardLogs(results)], force=True)
@@ -47,10 +49,18 @@ def _serve(spec: WorkerSpec, requests: multiprocessing.Queue, results: multiproc
         results.put((_START, e))
         return
     results.put((_START, None))
+    parent = multiprocessing.parent_process()
     while True:
         try:
-            request = requests.get()
-        except (EOFError, OSError):  # the parent is gone (killed): nothing to answer
+            request = requests.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if parent is None or parent.is_alive():
+                continue
+            request = _GONE
+        except (EOFError, OSError):
+            request = _GONE
+        if request is _GONE:  # the parent was killed: end without waiting to send answers nobody reads
+            results.cancel_join_thread()
             return
         if request is None:
             return
