@@ -97,10 +97,9 @@ def map_batches(
     a second core, the embedder runs in a process of its own (`encoder.EncoderProcess`)
     that encodes up to AHEAD batches ahead of the one this process works on; `task` gets
     their rows through a `PrefetchedEmbedder`, and `warm_up` runs here while the child
-    loads its model. With workers > 1, batches go to that many
-    spawned processes (a fork would share the dictionary's SQLite connection), at most two
-    batches a worker ahead of the one being yielded. Either way memory does not grow with
-    the number of items.
+    loads its model. With workers > 1, batches go to that many spawned processes (a fork
+    would share the dictionary's SQLite connection), at most two batches a worker ahead of
+    the one being yielded. Either way memory does not grow with the number of items.
     """
     chunks = batches(items, batch_size)
     if workers <= 1 and texts is not None and isinstance(spec.model, str) and usable_cores() > 1:
