@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -132,6 +134,18 @@ def _write_error(output: Path, e: OSError) -> InputError:
     return InputError(f"{output}: cannot write there: {e.strerror or e}; choose another output")
 
 
+@contextmanager
+def _reported(output: Path) -> Iterator[None]:
+    """Around a command's work: an AlignerError, or an OSError writing `output`, becomes one
+    line on stderr and exit 2 (`_fail`)."""
+    try:
+        yield
+    except AlignerError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(_write_error(output, e))
+
+
 def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
     from aligner.embed import default_cache_path
 
@@ -196,7 +210,7 @@ def build_cli(
 
     # quiet: the inputs skipped are in report.json and counted on the closing line
     logging.getLogger("aligner").setLevel(logging.ERROR if quiet else logging.NOTSET)
-    try:
+    with _reported(output):
         read = ReadOptions(input_format, paragraphs, tuple(glob), parse_jsonl_fields(jsonl_fields))
         filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
         config = BuildConfig(model=model, filters=filters, min_alignment_score=min_alignment_score, read=read)
@@ -204,12 +218,6 @@ def build_cli(
         options = RunOptions(engine, workers, resume, ray_address, progress=progress_mode(quiet), strict=strict)
         outcome = run_build(inputs, output, config, export, model, _cache_option(no_cache, cache), options, __version__)
         report = outcome.report
-    except AlignerError as e:
-        _fail(e)
-        return
-    except OSError as e:
-        _fail(_write_error(output, e))
-        return
     if not quiet:
         for doc in report["documents"]:
             line = f"{doc['doc']}: {doc['paragraph_pairs']} paragraph pairs, {doc['sentence_pairs']} sentence pairs"
@@ -245,15 +253,9 @@ def export_cli(
     """Write an existing build in other formats, with a dataset card, without aligning again."""
     from aligner.export import ExportConfig, export_build, parse_formats
 
-    try:
+    with _reported(output):
         export = ExportConfig(parse_formats(formats), level, kept_only, shard_rows)
         manifest = export_build(build_dir, output, export)
-    except AlignerError as e:
-        _fail(e)
-        return
-    except OSError as e:
-        _fail(_write_error(output, e))
-        return
     rows = ", ".join(f"{o['path']} {o['rows']}" for o in manifest["outputs"] if o["rows"] is not None)
     typer.echo(f"wrote {output}: {rows}", err=True)
 
@@ -302,12 +304,9 @@ def align_cli(
     if output is None:
         sys.stdout.write(text)
     else:
-        try:
+        with _reported(output):
             with atomic_write(output) as f:
                 f.write(text)
-        except OSError as e:
-            _fail(_write_error(output, e))
-            return
         typer.echo(f"wrote {output}: {len(beads)} beads for {len(ja)} JA and {len(en)} EN segments", err=True)
 
 
@@ -352,10 +351,8 @@ def eval_cli(
     }
     typer.echo(json.dumps(result, indent=2))
     if output is not None:
-        try:
+        with _reported(output):
             write_json(output, result)
-        except OSError as e:
-            _fail(_write_error(output, e))
 
 
 def _beads(path: Path):
@@ -407,32 +404,28 @@ def score_cli(
     counts: dict[str, int] = {}
     bad = scored = 0
     try:
-        config = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
-        embedder = get_embedder(model, cache=_cache_option(no_cache, cache))
-        src = open_pairs(input_file, tsv)
-        name = "standard input" if input_file == "-" else input_file
-        typer.echo(f"aligner: reading {name} as {'TSV' if src.format == 'tsv' else 'JSON Lines'} ({src.why})", err=True)
-        seen: dict[bytes, str] = {}
-        with atomic_write(output) as f:
-            chunks = pair_rows(src)
-            for chunk in track(chunks, progress_mode(quiet), "lines", unit="lines", size=len):
-                good = [k for k, row in enumerate(chunk) if row.error is None]
-                verdicts = score_pairs([(chunk[k].ja, chunk[k].en) for k in good], embedder, config, seen=seen)
-                by_row = dict(zip(good, verdicts))
-                scored += len(good)
-                bad += len(chunk) - len(good)
-                for k, row in enumerate(chunk):
-                    record = _score_record(row, by_row.get(k), quiet)
-                    counts[record["reason"] or "kept"] = counts.get(record["reason"] or "kept", 0) + 1
-                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
-            if scored == 0 or (strict and bad):
-                raise _Incomplete
-    except AlignerError as e:
-        _fail(e)
-        return
-    except OSError as e:
-        _fail(_write_error(output, e))
-        return
+        with _reported(output):
+            config = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
+            embedder = get_embedder(model, cache=_cache_option(no_cache, cache))
+            src = open_pairs(input_file, tsv)
+            name = "standard input" if input_file == "-" else input_file
+            kind = "TSV" if src.format == "tsv" else "JSON Lines"
+            typer.echo(f"aligner: reading {name} as {kind} ({src.why})", err=True)
+            seen: dict[bytes, str] = {}
+            with atomic_write(output) as f:
+                chunks = pair_rows(src)
+                for chunk in track(chunks, progress_mode(quiet), "lines", unit="lines", size=len):
+                    good = [k for k, row in enumerate(chunk) if row.error is None]
+                    verdicts = score_pairs([(chunk[k].ja, chunk[k].en) for k in good], embedder, config, seen=seen)
+                    by_row = dict(zip(good, verdicts))
+                    scored += len(good)
+                    bad += len(chunk) - len(good)
+                    for k, row in enumerate(chunk):
+                        record = _score_record(row, by_row.get(k), quiet)
+                        counts[record["reason"] or "kept"] = counts.get(record["reason"] or "kept", 0) + 1
+                        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if scored == 0 or (strict and bad):
+                    raise _Incomplete
     except _Incomplete:
         output.unlink(missing_ok=True)  # an earlier run's file would look like this run's
         if scored == 0:
@@ -482,16 +475,10 @@ def review_cli(
     """Write one self-contained HTML page to read, filter and mark a corpus's pairs, and its plots."""
     from aligner.review import write_review
 
-    try:
+    with _reported(output or build_dir):
         if sample is not None and sample < 1:
             raise InputError(f"--sample {sample}: give the number of pairs to draw, 1 or more")
         page = write_review(build_dir, output, sample=sample, seed=seed)
-    except AlignerError as e:
-        _fail(e)
-        return
-    except OSError as e:
-        _fail(_write_error(output or build_dir, e))
-        return
     what = f"{page.pairs:,} pairs" if page.sampled is None else f"a sample of {page.sampled:,} kept pairs"
     context = f" (and {page.context:,} paragraph pairs as context)" if page.context else ""
     plots = page.plots[0].parent if page.plots else build_dir
@@ -512,17 +499,11 @@ def audit_cli(
     from aligner.export.jsonl import read_build
     from aligner.review import read_corrections
 
-    try:
+    with _reported(scoring_set or corrections):
         build = read_build(build_dir)
         marks = read_corrections(corrections)
         report = audit_corpus(build.pairs, marks)
         if scoring_set is not None:
             n = write_jsonl(scoring_set, scoring_records(build.pairs, marks))
             typer.echo(f"wrote {scoring_set}: {n:,} labelled pairs", err=True)
-    except AlignerError as e:
-        _fail(e)
-        return
-    except OSError as e:
-        _fail(_write_error(scoring_set or corrections, e))
-        return
     typer.echo(format_audit(report), nl=False)
