@@ -486,10 +486,10 @@ class _JaSide:
 
     def __init__(self, ja: str, lexicon: Lexicon) -> None:
         self.text = ja
-        found = list(_JA_WORD_RUN.finditer(ja))
-        self.runs = list(zip([m.start() for m in found], _runs([m.group() for m in found], lexicon)))
+        matches = list(_JA_WORD_RUN.finditer(ja))
+        self.runs = list(zip([m.start() for m in matches], _runs([m.group() for m in matches], lexicon)))
         self.translated: set[str] = set().union(*(g for _, run in self.runs for g in run.glosses.values()))
-        self.pieces = {form: found for _, run in self.runs for form, found in run.pieces.items()}
+        self.pieces = {form: readings for _, run in self.runs for form, readings in run.pieces.items()}
         self.table: _Pieces = [_NO_PIECES] * len(ja)  # a position outside every run starts no piece
         for offset, run in self.runs:
             self.table[offset : offset + len(run.table)] = run.table
