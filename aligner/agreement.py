@@ -801,17 +801,25 @@ def _sentence_reading(text: str) -> str:
 # --------------------------------------------------------------------------- polarity
 
 # Phrases whose ない/ず is no negation of what the sentence states: obligation (must),
-# possibility (might), certainty, "only", rhetorical questions and invitations, and words
-# that merely end in ない (少ない few, 危ない dangerous).
+# possibility (might), certainty, "only" (しか ... ない, にすぎない), permission (かまわない),
+# rhetorical questions and invitations, and words that merely hold ない (少ない few,
+# 危ない dangerous, とんでもない outrageous, 何となく somehow).
 _JA_NOT_NEGATION = re.compile(
     r"な(?:けれ|くて|きゃ|いと)(?:ば|は|も)?(?:なら|いけ|だめ|ダメ)(?:ない|ず|ぬ|ん|なかった|ません)?"
-    r"|かもしれ(?:ない|ません|ず)|(?:に)?違いない|間違いない|しか(?:ない|ありません)|仕方(?:が)?ない|しかたない"
-    r"|(?:では|じゃ)ない(?:か|でしょうか|だろうか)|ませんか|ないか[？?]|(?:少|危|幼)な[いく]|つまらな|もったいな"
-    r"|(?:間|ま)もなく|ならず(?:に)?も|(?:に|も)かかわらず|相変わらず|思わず|絶えず|必ず|まず|わずか|ずっと|ずつ"
+    r"|ないと(?=[。！!、ねなさ]|$)|な(?:くっ?ちゃ|きゃ)|かもしれ(?:ない|ません|ず)|(?:に)?違いない|間違いない|仕方(?:が)?ない|しかたない"
+    r"|しか(?![しもたる])[^、。！？!?]{0,16}?(?:ない|ません|なかった|ず)|(?:に)?(?:すぎ|過ぎ|他なら|ほかなら)(?:ない|ません|ず)"
+    r"|(?:かま|構)(?:わ(?:ない|ず|ん)|いません)|(?:では|じゃ)ない(?:です)?(?:か|でしょうか|だろうか)|ませんか|ないか(?=[？?、。]|$)"
+    r"|(?:少|危|幼|切|せつ|はか)な[いく]|つまらな|もったいな|とんでもな|しょうがな|たまらな|くだらな|だらしな"
+    r"|申し訳(?:な|(?:ござい|あり)ません)|問題(?:は)?(?:な|ありません)|数え(?:切れ|きれ|られ)な|はず|申し分な|この上な|信じられな|可もなく不可もなく|台無し|すま(?:な|ん)|みかん|ごらん|さりげな|(?:何|なに)(?:げ|気)な|ぎこちな|(?:何|なん)となく|絶え間な|限りな|欠かせな"
+    r"|(?:間|ま)もなく|ならず(?:に)?も|(?:に|も)(?:かか|関)わらず|相変わらず|思わず|絶えず|必ず|まず|わずか|ずっと|ずつ"
 )
 _JA_NEGATION = re.compile(
     r"な(?:い|かっ|く|けれ|し(?=[、。\s]|$))|ません|ぬ(?![ぁ-ゖ])|無(?:い|く|し)|いいえ"
-    r"|(?<=[かがさたなばまらわせ])ず(?![ぁ-ゖ])|(?<=[かがさたなばまらわせ])ずに"
+    r"|(?<=[かがさたなばまらわせれけめべえげねてみきちにりびじぎい])ずに?(?![ぁ-ゖ])"
+    r"|(?<=[うくぐすつぬぶむる])な(?=[。、」』!\s]|$)"  # the prohibitive: 行くな, 恐れるな
+    # spoken forms: 分からん, 合わん, 報道されん; しねー, 知らねえ
+    r"|(?<=[かがまらわれ])ん(?=[。、！!？?」』\sだでよねしの]|$)"
+    r"|(?<=[かがさたなまらわれけせてめべえげしきみちりびぎじに])ね[えー](?=[よわぞし]|[^ぁ-ゖ]|$)"
 )
 _EN_NEGATION = re.compile(
     r"\b(?:not|no|never|nor|neither|none|nobody|nothing|nowhere|cannot|without|unable|unless)\b|n['’]t\b",
@@ -819,28 +827,88 @@ _EN_NEGATION = re.compile(
 )
 # "No. 1" is a number; "why not", "why don't we" invite (始めませんか, which JA drops too).
 _EN_NOT_NEGATION = re.compile(
-    r"\b(?:no (?:doubt|matter|wonder)|not only|nothing but|why (?:not|don['’]t)|no\.? ?(?=\d))", re.IGNORECASE
+    r"\b(?:no (?:doubt|matter|wonder|worries|problem)|not only|nothing but|none the less|why (?:not|don['’]t)"
+    r"|can(?:not|['’]?t) wait|no\.? ?(?=\d))",
+    re.IGNORECASE,
+)
+# A question's negation asks or suggests (知らない？ "do you know?", "wouldn't it be better?"):
+# translators turn it either way, so a question's negations do not count.
+_SENTENCES = {"ja": re.compile(r"[^。！？!?\n]*[。！？!?\n]*"), "en": re.compile(r"[^.!?\n]*[.!?\n]*")}
+_QUESTION_END = re.compile(r"(?:[？?]|か[。．]?)[」』）)\"'”’\s]*$")
+# Words that say "not" without a negative form (不要 needless, 未定 not yet decided, 粉なし
+# powder-free, "yet to", "too hot to touch", "irrelevant"): a translation may render a
+# negation by one of them, so a side holding one makes the polarity unsure.
+_JA_NEGATIVE_WORD = re.compile(
+    r"[不無未非没否]|なし|ゼロ|禁止|禁物|欠|避け|控え|やめ|止め|拒|断|失敗|少な|わずか|ほとんど|滅多|苦手|難し|にく[いか]"
+    r"|づら[いか]|以外|抜き|忘れ|嫌|反対|しか|悪|いまいち|イマイチ|久しぶり|久々"
+)
+_EN_NEGATIVE_WORD = re.compile(
+    r"\b(?:\w+less|\w+-?free|free|lack\w*|fail\w*|few|fewer|little|less|least|hardly|barely|rarely|seldom|scarcely"
+    r"|yet to|avoid\w*|refus\w*|den(?:y|ies|ied)|absent|missing|zero|instead|rather|too|stop\w*|prevent\w*|forg[eo]t\w*"
+    r"|miss\w*|hard|difficult|only|merely|just|except|other than|beyond|away|ir\w+|im(?:possible|proper|mature)|dis\w+"
+    r"|un\w+|dunno|doubt\w*|neither|either|off|out|against|lost|lose|bad|wrong|poor\w*)\b",
+    re.IGNORECASE,
 )
 
 
 def negations(text: str, lang: str) -> int:
-    """How many negative forms `text` holds: JA ない/なかった/なく/ません/ず/ぬ/無い/いいえ
-    (not must, might or only: なければならない, かもしれない, しかない, nor words ending in
-    ない such as 少ない); EN not, no, never, nor, none, nothing, cannot, without, unable,
-    unless and -n't (not "no doubt", "no matter", "not only", "why not", "No. 1")."""
+    """How many negative forms `text` holds outside questions: JA ない/なかった/なく/ません/
+    ず/ぬ/無い/いいえ (not must, might, only or may: なければならない, かもしれない,
+    しか見ない, 構わない, nor words holding ない such as 少ない, とんでもない); EN not, no,
+    never, nor, none, nothing, cannot, without, unable, unless and -n't (not "no doubt",
+    "no matter", "not only", "why not", "No. 1"). A sentence asking (ending in ？, ? or か)
+    counts none: 知らない？ asks "do you know?"."""
     _check_lang(lang)
     text = _nfkc(text)
+    # the phrases are blanked first: "No. 1" holds a sentence end
+    text = _JA_NOT_NEGATION.sub("、", text) if lang == "ja" else _EN_NOT_NEGATION.sub(" ", text)
+    negation = _JA_NEGATION if lang == "ja" else _EN_NEGATION
+    return sum(
+        len(negation.findall(sentence))
+        for sentence in _SENTENCES[lang].findall(text)
+        if sentence.strip() and not _QUESTION_END.search(sentence)
+    )
+
+
+# A negation that closes a sentence's predicate (始まりません。, 来なかったよ。, "does not",
+# "can't", "never"): a negation inside a clause (言わずに, "without") a translator may
+# render by other words, so only a predicate's is evidence against a side without one.
+_JA_PREDICATE_NEGATION = re.compile(
+    r"(?:ない|なかった|ません|ませんでした|ないです|なかったです|ず|ぬ|な|(?<=[かがまらわれ])ん|ね[えー])"
+    r"(?:よ|ね|よね|わ|の|んだ|のだ|んです|のです|でしょう|だろう)?[。!」』）)\s]*$"
+)
+_EN_PREDICATE_NEGATION = re.compile(
+    r"\b(?:(?:do|does|did|is|are|am|was|were|could|would|should|has|have|had|will|can|must|may|might) not"
+    r"|cannot|\w+n['’]t|never|no longer)\b",
+    re.IGNORECASE,
+)
+
+
+def _negated_predicate(text: str, lang: str) -> bool:
+    """Whether a sentence of `text` that asks nothing has its predicate negated
+    (`_JA_PREDICATE_NEGATION`, `_EN_PREDICATE_NEGATION`), phrases that negate nothing aside."""
+    text = _nfkc(text)
     if lang == "ja":
-        return len(_JA_NEGATION.findall(_JA_NOT_NEGATION.sub("。", text)))
-    return len(_EN_NEGATION.findall(_EN_NOT_NEGATION.sub(" ", text)))
+        sentences = _SENTENCES["ja"].findall(_JA_NOT_NEGATION.sub("、", text))
+        return any(_JA_PREDICATE_NEGATION.search(s) for s in sentences if not _QUESTION_END.search(s))
+    sentences = _SENTENCES["en"].findall(_EN_NOT_NEGATION.sub(" ", text))
+    return any(_EN_PREDICATE_NEGATION.search(s) for s in sentences if s.strip() and not _QUESTION_END.search(s))
 
 
 def polarity_agreement(ja: str, en: str) -> float | None:
-    """Whether the two sides agree in polarity (`negations`): None when neither side has a
-    negation (nothing to compare), 1.0 when both have one, 0.0 when only one side does
-    (始まりません against "starts"). Counts are not compared: double negatives and
-    negations a translator folds into one word make them differ in good pairs."""
+    """Whether the two sides agree in polarity (`negations`): 1.0 when both have a
+    negation, 0.0 when only one does, in a predicate (始まりません against "starts"), and the
+    other holds no word that says "not" by itself (不要, 未定, "powder-free", "yet to",
+    "only": translators render a negation by them); None otherwise: neither negates, or
+    the evidence is unsure (a negation inside a clause, 言わずに against "left"). Counts are
+    not compared: double negatives and negations a translator folds into one word make them
+    differ in good pairs."""
     a, b = negations(ja, "ja"), negations(en, "en")
     if not a and not b:
         return None
-    return 1.0 if a and b else 0.0
+    if a and b:
+        return 1.0
+    if not _negated_predicate(*((ja, "ja") if a else (en, "en"))):
+        return None
+    other = _EN_NEGATIVE_WORD.search(_nfkc(en)) if a else _JA_NEGATIVE_WORD.search(_nfkc(ja))
+    return None if other else 0.0

@@ -9,9 +9,9 @@ sentence and scale cases and the gold sentence pairs of the dev interleaved case
 bible, wmt21, wmt22, seeds). Positives are real pairs and two consecutive pairs joined on
 both sides; negatives are made from them: a neighbour's translation, one side holding two
 segments and the other one, a number changed, a name replaced, an unrelated pair, the same
-text on both sides, a side in the wrong language, and one side's polarity turned (ます ->
-ません, is -> is not; scored in the cross-validation but not fitted on unless
---negated-share gives it a share).
+text on both sides, a side in the wrong language, and one side's predicate turned (ます ->
+ません, is -> is not) where `polarity_agreement` sees it, fitted on at the small share
+NEGATED_SHARE of the task mix (the task holds no such pairs).
 Any pair whose JA or EN text appears in the scoring evaluation set
 (dev/scoring/pairs.jsonl) is left out first, so that no evaluation sentence is trained on;
 nothing else is read from that set but the composition its meta.json documents. The model
@@ -35,8 +35,9 @@ way). Earlier versions weighed every synthetic kind alike at half the data, turn
 polarity included, which the task does not hold: held-out precision then measured a mix
 the scorer never faces and no threshold reached 0.97 (--eval-mix kinds shows it). Turned
 polarity is reported as its own kept rate. The hard kinds are made so that a reader of both
-sides could see the change: a changed number is one the other side states (not PERSON11
-against a side without it, nor a year the translator wrote as "last year"), a changed name
+sides could see the change (a turned predicate too, see `negate`): a changed number is one
+the other side states (not PERSON11 against a side without it, nor a year the translator
+wrote as "last year"), a changed name
 one that both sides state and that reads as a name (not "Royal" of Royal Navy, not a
 weekday), replaced by another name, wherever it stands in the sentence (Tanaka -> Suzuki at
 its start too). A change no one could see is no wrong pair.
@@ -57,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.agreement import numbers
+from aligner.agreement import numbers, polarity_agreement
 from aligner.align import parse_beads
 from aligner.embed import default_cache_path, get_embedder
 from aligner.evaluate import roc_auc
@@ -253,7 +254,9 @@ _JA_FLIPS = (
 
 def negate(ja: str, en: str, rng: random.Random) -> tuple[str, str] | None:
     """The pair with one side's polarity turned (始まります -> 始まりません, "is" -> "is not",
-    "don't" -> "do"), or None when neither side has a form to turn."""
+    "don't" -> "do") where a reader of both sides sees it (`polarity_agreement` 0: only one
+    side negates, and the other says "not" by no word such as 不要 or "only"), or None when
+    neither side has a form to turn so."""
     options = []
     m = _EN_NEGATED.search(en) or _EN_AUXILIARY.search(en)
     if m:
@@ -268,6 +271,7 @@ def negate(ja: str, en: str, rng: random.Random) -> tuple[str, str] | None:
         if k >= 0:
             options.append((ja[:k] + new + ja[k + len(old) :], en))
             break
+    options = [pair for pair in options if polarity_agreement(*pair) == 0.0]
     return rng.choice(options) if options else None
 
 
@@ -445,7 +449,10 @@ DIRECTIONS = {
 
 
 UNITS = 8
-NEGATED_SHARE = 0.0  # share of the fitted task mix given to turned-polarity pairs, chosen by the grouped CV
+# Share of the fitted task mix given to turned-polarity pairs, chosen by the grouped CV: at
+# 0.005 every held-out turned pair is rejected and the default's recall is that of 0
+# (mean 0.742); 0.01-0.04 cost recall at 0.90 (0.738-0.734).
+NEGATED_SHARE = 0.005
 FIT_MIX = "task"  # the weights the model is fitted with (see --fit-mix), chosen by the grouped CV
 
 
@@ -485,11 +492,10 @@ def fit_mlp(
 THRESHOLDS = np.round(np.arange(0.30, 0.991, 0.01), 2)
 MIN_PRECISION = 0.97  # on the worst held-out source, at the default threshold
 ALWAYS_TRAINED = ("seeds",)  # too few pairs (the two seed documents) to be held out alone
-# Negative kinds scored in the cross-validation but not fitted on by default. The polarity
-# feature fires on about 8% of real pairs (安心 ~ "no need to worry", 無料 ~ "free"); fitted
-# on flipped pairs, even at a third of a kind's share, the network learnt to reject those
-# too (README: Scores and filters).
-EVALUATION_ONLY = ("negated",)
+# Negative kinds scored in the cross-validation but not fitted on by default: none since the
+# polarity feature counts a predicate's negation only against a side with no word that says
+# "not" (it fired on 8% of the real pairs before, on 1.0% now; README: Scores and filters).
+EVALUATION_ONLY: tuple[str, ...] = ()
 
 
 def passes_rules(x: np.ndarray) -> np.ndarray:

@@ -379,6 +379,21 @@ def test_figures_on_the_dev_scoring_set(capsys):
         ("He left without saying a word.", "en", 1),
         ("No doubt it is the No. 1 shop, not only in Tokyo.", "en", 0),
         ("Why not start today?", "en", 0),
+        # only, merely, may, must: no negation of what is stated
+        ("平日しか漕がない。", "ja", 0),
+        ("それは噂にすぎない。", "ja", 0),
+        ("何をされてもかまいません。", "ja", 0),
+        ("一からやらなくっちゃ。", "ja", 0),
+        ("がんばらないとね。", "ja", 0),
+        ("とんでもない失態だった。", "ja", 0),
+        ("しかし、彼は来なかった。", "ja", 1),  # しかし (however) is no しか
+        ("どこから始めていいか分からん。", "ja", 1),  # spoken forms
+        ("絶対しねーよ。", "ja", 1),
+        ("田中さんとみかんを食べたんだ。", "ja", 0),
+        # a question's negation asks: it counts none, on either side
+        ("方法知らない？", "ja", 0),
+        ("Doesn't the industry exist because of them?", "en", 0),
+        ("I don't know. Do you?", "en", 1),
     ],
 )
 def test_negations(text, lang, expected):
@@ -392,6 +407,15 @@ def test_negations(text, lang, expected):
         ("会議は明日始まりません。", "The meeting does not start tomorrow.", 1.0),
         ("会議は明日始まります。", "The meeting does not start tomorrow.", 0.0),
         ("会議は明日始まります。", "The meeting starts tomorrow.", None),
+        # the side without a negative form says "not" by a word: unsure, no evidence
+        ("工事は不要です。", "No installation is needed.", None),
+        ("粉なし、極薄。", "Powder free, extra thin.", None),
+        ("詳細な位置は示されていない。", "The exact location is yet to be announced.", None),
+        ("詳細な位置は示されていない。", "The exact location was announced.", 0.0),
+        # a negation inside a clause is no evidence: translators word it otherwise
+        ("彼は何も言わずに去った。", "He left at once.", None),
+        ("彼は去った。", "He left without a word.", None),
+        ("行くな。", "Go.", 0.0),  # the prohibitive
     ],
 )
 def test_polarity_agreement(ja, en, expected):
