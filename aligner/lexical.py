@@ -169,7 +169,9 @@ class LexicalAgreement:
         every name is explained, WEAK_NAME_EVIDENCE when the only ones left are ordinary
         English words (Union, Framework: often rendered by meaning or left out; ordinary
         words inside a longer name are not asked for at all), 1 when a name that is no
-        ordinary word is left (Suzuki); None when the EN side names nothing.
+        ordinary word is left (Suzuki), wherever it stands: a capitalised word that is no
+        ordinary English opening a sentence is a name too (Suzuki said ...); None when the
+        EN side names nothing.
     name_swap: 1.0 when the JA side has a name the EN side does not explain and the EN side
         a capitalised word that is no ordinary English and that the JA side does not
         explain, wherever it stands (sentence-initial too): a name swapped for another
@@ -400,9 +402,10 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         return None if not items else sum(1 for x in items if ok(x)) / len(items)
 
     evidence = [WEAK_NAME_EVIDENCE if w in e.ordinary else 1.0 for w in e.names if not verdict[w]]
+    strange = [w for w in e.strange if not j.explains(w, loose=True)]
+    evidence += [1.0 for w in strange if w not in e.names]  # a name opening a sentence
     unexplained_ja = tuple(w for w, ok in ja_verdict if not ok)
-    strange = any(not j.explains(w, loose=True) for w in e.strange)
-    swap = None if not ja_verdict else float(bool(unexplained_ja) and strange)
+    swap = None if not ja_verdict else float(bool(unexplained_ja) and bool(strange))
 
     return LexicalAgreement(
         en_names=share(e.names, verdict.get),
@@ -415,7 +418,7 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         ja_names=share([ok for _, ok in ja_verdict], bool),
         unexplained=tuple(w for w in e.names if not verdict[w]),
         unexplained_ja=unexplained_ja,
-        name_evidence=None if not e.names else max(evidence, default=0.0),
+        name_evidence=None if not (e.names or e.strange) else max(evidence, default=0.0),
         name_swap=swap,
     )
 

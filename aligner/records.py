@@ -104,8 +104,9 @@ class Features:
     the other side (the pair's cosine when both are one sentence): low when one side
     carries a sentence the other does not translate.
     name_evidence: how strongly the EN names the JA side leaves unexplained say the pair is
-    wrong (0 none, 0.5 words of a longer name or ordinary words, 1 a one-word name);
-    None when the EN side names nothing. name_swap: 1 when each side has a name the other
+    wrong (0 none, 0.5 words of a longer name or ordinary words, 1 a one-word name or a
+    word that is no ordinary English, even opening a sentence); None when the EN side
+    names nothing. name_swap: 1 when each side has a name the other
     does not explain (田中 against Suzuki), else 0; None when the JA side names nothing.
     polarity: 1 when both sides state a negation, 0 when only one does (始まりません
     against "starts"); None when neither does (`agreement.polarity_agreement`).

@@ -309,9 +309,10 @@ def test_inflected_verbs_and_adjectives_are_looked_up_by_their_dictionary_form(j
 @pytest.mark.parametrize(
     "ja, en, evidence, swap",
     [
-        # a person's name changed: each side names someone the other does not
-        ("田中さんは来週東京で会議に出席します。", "Suzuki will attend a meeting in Tokyo next week.", 0.0, 1.0),
-        ("田中さんは来週東京で会議に出席します。", "Mr. Suzuki will attend a meeting in Tokyo next week.", 0.0, 1.0),
+        # a person's name changed: each side names someone the other does not; a word that is
+        # no ordinary English is a name where it opens a sentence too
+        ("田中さんは来週東京で会議に出席します。", "Suzuki will attend a meeting in Tokyo next week.", 1.0, 1.0),
+        ("田中さんは来週東京で会議に出席します。", "Mr. Suzuki will attend a meeting in Tokyo next week.", 1.0, 1.0),
         ("田中さんは来週東京で会議に出席します。", "Tanaka will attend a meeting in Tokyo next week.", 0.0, 0.0),
         ("バイデン大統領が来日した。", "President Obama visited Japan.", 1.0, 1.0),
         ("バイデン大統領が来日した。", "President Biden visited Japan.", 0.0, 0.0),
@@ -319,6 +320,8 @@ def test_inflected_verbs_and_adjectives_are_looked_up_by_their_dictionary_form(j
         ("大統領が来日した。", "President Biden visited Japan.", 1.0, None),
         # an ordinary word read as a name and left unexplained is weak evidence
         ("契約を結んだ。", "they signed a contract with Union.", 0.5, None),
+        # an ordinary word opening a sentence names nothing
+        ("契約を結んだ。", "They signed a contract.", None, None),
     ],
 )
 def test_name_evidence_and_swap(ja, en, evidence, swap):
