@@ -861,15 +861,18 @@ def negations(text: str, lang: str) -> int:
     "no matter", "not only", "why not", "No. 1"). A sentence asking (ending in ？, ? or か)
     counts none: 知らない？ asks "do you know?"."""
     _check_lang(lang)
+    negation = _JA_NEGATION if lang == "ja" else _EN_NEGATION
+    return sum(len(negation.findall(sentence)) for sentence in _stated_sentences(text, lang))
+
+
+def _stated_sentences(text: str, lang: str) -> list[str]:
+    """The sentences of `text` that ask nothing, with the phrases that negate nothing
+    blanked (`_JA_NOT_NEGATION`, `_EN_NOT_NEGATION`): where `negations` and
+    `_negated_predicate` look."""
     text = _nfkc(text)
     # the phrases are blanked first: "No. 1" holds a sentence end
     text = _JA_NOT_NEGATION.sub("、", text) if lang == "ja" else _EN_NOT_NEGATION.sub(" ", text)
-    negation = _JA_NEGATION if lang == "ja" else _EN_NEGATION
-    return sum(
-        len(negation.findall(sentence))
-        for sentence in _SENTENCES[lang].findall(text)
-        if sentence.strip() and not _QUESTION_END.search(sentence)
-    )
+    return [s for s in _SENTENCES[lang].findall(text) if s.strip() and not _QUESTION_END.search(s)]
 
 
 # A negation that closes a sentence's predicate (始まりません。, 来なかったよ。, "does not",
@@ -889,12 +892,8 @@ _EN_PREDICATE_NEGATION = re.compile(
 def _negated_predicate(text: str, lang: str) -> bool:
     """Whether a sentence of `text` that asks nothing has its predicate negated
     (`_JA_PREDICATE_NEGATION`, `_EN_PREDICATE_NEGATION`), phrases that negate nothing aside."""
-    text = _nfkc(text)
-    if lang == "ja":
-        sentences = _SENTENCES["ja"].findall(_JA_NOT_NEGATION.sub("、", text))
-        return any(_JA_PREDICATE_NEGATION.search(s) for s in sentences if not _QUESTION_END.search(s))
-    sentences = _SENTENCES["en"].findall(_EN_NOT_NEGATION.sub(" ", text))
-    return any(_EN_PREDICATE_NEGATION.search(s) for s in sentences if s.strip() and not _QUESTION_END.search(s))
+    predicate = _JA_PREDICATE_NEGATION if lang == "ja" else _EN_PREDICATE_NEGATION
+    return any(predicate.search(sentence) for sentence in _stated_sentences(text, lang))
 
 
 def polarity_agreement(ja: str, en: str) -> float | None:
