@@ -390,8 +390,8 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     # side spells.
     covered: set[int] = set()
     for offset, run in j.runs:
-        for s in e.stems & run.spans.keys():
-            for start, end in run.spans[s]:
+        for start, end, stems in run.glossed:
+            if not stems.isdisjoint(e.stems):
                 covered.update(range(offset + start, offset + end))
     for start, end, word in j.katakana_runs:
         if sounds_alike(word, e.readings):
@@ -429,19 +429,34 @@ _SIDE_CACHE = 256  # texts of each language whose analysis is kept (LRU): a docu
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What the dictionary says of one run of JA word characters (`_JA_WORD_RUN`): the gloss
-    stems of its candidate words (`_ja_forms`), where the words glossed by each stem stand,
-    the readings of its kanji pieces and their `_piece_table`. No candidate word, piece or
+    stems of its candidate words (`_ja_forms`), each glossed word's span with its stems, the
+    readings of its kanji pieces and their `_piece_table`. No candidate word, piece or
     inflection spans two runs, so a text's analysis is that of its runs, and a sentence
     reuses its paragraph's (`_runs`)."""
 
     glosses: dict[str, frozenset[str]]
-    spans: dict[str, list[tuple[int, int]]]
+    glossed: list[tuple[int, int, frozenset[str]]]
     pieces: dict[str, frozenset[str]]
     table: _Pieces
 
 
-_RUNS_KEPT = 1024  # runs whose analysis is kept (`_runs`): a document's worth
+_RUNS_KEPT = 4096  # runs whose analysis is kept (`_runs`): a few documents' worth (see `prepare`)
 _RUNS: dict[tuple[str, Lexicon], _Run] = {}
+
+
+def prepare(ja: str, lexicon: Lexicon | None = None) -> int:
+    """Work out the dictionary's analysis of the runs of a JA text now, to be reused by every
+    pair the text enters later (an engine calls this while it waits for embeddings).
+
+    Returns:
+        How many runs were not known yet (0: nothing to do).
+    """
+    lexicon = lexicon or default_lexicon()
+    runs = [m.group() for m in _JA_WORD_RUN.finditer(_nfkc(ja))]
+    new = sum((r, lexicon) not in _RUNS for r in dict.fromkeys(runs))
+    if new:
+        _runs(runs, lexicon)
+    return new
 
 
 def _runs(runs: list[str], lexicon: Lexicon) -> list[_Run]:
@@ -465,12 +480,9 @@ def _analyse_run(
     run: str, forms: list[tuple[int, int, str]], glosses: dict[str, frozenset[str]], pieces: dict[str, frozenset[str]]
 ) -> _Run:
     own_glosses = {f: glosses[f] for _, _, f in forms if f in glosses}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for start, end, form in forms:
-        for s in own_glosses.get(form, ()):
-            spans.setdefault(s, []).append((start, end))
+    glossed = [(start, end, own_glosses[form]) for start, end, form in forms if form in own_glosses]
     own_pieces = {f: pieces[f] for _, _, f in forms if f in pieces}
-    return _Run(own_glosses, spans, own_pieces, _piece_table(run, own_pieces))
+    return _Run(own_glosses, glossed, own_pieces, _piece_table(run, own_pieces))
 
 
 class _JaSide:

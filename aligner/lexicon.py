@@ -5,8 +5,10 @@ The data are the EDRDG dictionaries (JMdict for words, JMnedict for names, KANJI
 readings of single kanji; CC BY-SA 4.0, see resources/LEXICON-LICENSE.txt), reduced by
 `scripts/build_lexicon.py` to what the features read and shipped as one SQLite file in the
 package (resources/lexicon.sqlite). Word lookups go to the file by index and are cached;
-only the KANJIDIC readings and the English vocabulary are loaded whole. Open one Lexicon
-per process: an SQLite connection must not cross a fork.
+only the KANJIDIC readings and the English vocabulary are loaded whole. Beside the file, a
+filter of the forms it holds (`FORMS_FILE`: a checksum of each) lets a lookup skip at once
+the many candidate forms that are no word, without a query. Open one Lexicon per process:
+an SQLite connection must not cross a fork.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import itertools
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import snowballstemmer
 
 from aligner.agreement import plain_romaji, romanize
@@ -44,6 +48,7 @@ _RENDAKU = {
 _PARENTHESES = re.compile(r"\([^)]*\)\s*")
 _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
 _CACHE_LIMIT = 40_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
+_NO_ENTRY: tuple[frozenset[str], bool] = (frozenset(), False)  # a form JMdict lacks
 
 
 @lru_cache(maxsize=20_000)
@@ -72,18 +77,58 @@ def gloss_initials(gloss: str) -> frozenset[str]:
     return frozenset(initials[:n] for n in range(2, len(initials) + 1))
 
 
+def form_keys(forms: Sequence[str]) -> np.ndarray:
+    """The key of each form in a lexicon's form filter: the CRC-32 of its UTF-8 bytes (uint32),
+    the same on every machine. Two forms may share a key; a lookup then simply finds nothing."""
+    return np.fromiter((zlib.crc32(f.encode()) for f in forms), dtype=np.uint32, count=len(forms))
+
+
+def forms_file(path: Path) -> Path:
+    """Where the form filter of the lexicon at `path` lies: beside it, `NAME.forms.npz`."""
+    return path.with_name(path.stem + ".forms.npz")
+
+
+def write_forms(path: Path) -> Path:
+    """Write the form filter of the lexicon at `path` (`forms_file`): the sorted distinct
+    `form_keys` (as the steps between them) of its word forms ("word") and of the forms it has readings for, KANJIDIC's
+    kanji included ("reading"). Deterministic: the same lexicon gives the same bytes.
+
+    Returns:
+        The file written.
+    """
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    tables = {
+        "word": [f for (f,) in db.execute("SELECT form FROM word")],
+        "reading": [f for (f,) in db.execute("SELECT form FROM reading UNION SELECT literal FROM kanji")],
+    }
+    db.close()
+    out = forms_file(path)
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "wb") as f:
+        # stored as the steps between sorted keys, which compress to two thirds of the keys
+        np.savez_compressed(
+            f, **{name: np.diff(np.unique(form_keys(forms)), prepend=0) for name, forms in tables.items()}
+        )
+    tmp.replace(out)
+    return out
+
+
 class Lexicon:
-    """Read access to the compact dictionary at `path` (written by scripts/build_lexicon.py).
+    """Read access to the compact dictionary at `path` and its form filter (both written by
+    scripts/build_lexicon.py).
 
     Thread-safe: one connection, used under a lock.
     """
 
     def __init__(self, path: Path) -> None:
-        if not path.is_file():
-            raise AlignerError(
-                f"{path}: dictionary file not found; reinstall aligner (pip install --force-reinstall aligner)"
-            )
+        for needed in (path, forms_file(path)):
+            if not needed.is_file():
+                raise AlignerError(
+                    f"{needed}: dictionary file not found; reinstall aligner (pip install --force-reinstall aligner)"
+                )
         self.path = path
+        with np.load(forms_file(path)) as filters:
+            self._listed = {name: np.cumsum(filters[name], dtype=np.uint32) for name in ("word", "reading")}
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._glosses: dict[str, tuple[frozenset[str], bool]] = {}
@@ -116,20 +161,18 @@ class Lexicon:
         return {f: stems for f, (stems, _) in self._entries(forms).items() if stems}
 
     def _entries(self, forms: Iterable[str]) -> dict[str, tuple[frozenset[str], bool]]:
-        """JA forms -> (gloss stems, listed as an ordinary word) for every form asked, looked
-        up once and remembered; (frozenset(), False) for a form JMdict lacks."""
-        return self._lookup(self._glosses, forms, self._fetch_entries)
+        """JA forms -> (gloss stems, listed as an ordinary word) for the forms asked that the
+        filter lists, looked up once and remembered; (frozenset(), False) for one JMdict
+        lacks. Forms the filter does not list are left out."""
+        return self._lookup(self._glosses, forms, "word", self._fetch_entries)
 
     def _fetch_entries(self, forms: list[str]) -> dict[str, tuple[frozenset[str], bool]]:
         sql = "SELECT form, common, glosses FROM word WHERE form IN ({marks})"
-        rows = {form: (bool(common), glosses) for form, common, glosses in self._batched(sql, forms)}
-        # one gloss a line: the stems of all lines at once (no word spans two), initials line by line
-        return {
-            f: (gloss_stems(rows[f][1]).union(*map(gloss_initials, rows[f][1].split("\n"))), rows[f][0])
-            if f in rows
-            else (frozenset(), False)
-            for f in forms
-        }
+        found = dict.fromkeys(forms, _NO_ENTRY)
+        for form, common, glosses in self._batched(sql, forms):
+            # one gloss a line: the stems of all lines at once (no word spans two), initials line by line
+            found[form] = (gloss_stems(glosses).union(*map(gloss_initials, glosses.split("\n"))), bool(common))
+        return found
 
     def common_words(self, forms: Iterable[str]) -> set[str]:
         """The JA forms that JMdict lists as ordinary words: with a gloss in lowercase (メール
@@ -169,32 +212,36 @@ class Lexicon:
         Returns:
             {form: readings} for the forms that have any; others are absent.
         """
-        return {f: found for f, found in self._lookup(self._readings, forms, self._fetch_readings).items() if found}
+        found = self._lookup(self._readings, forms, "reading", self._fetch_readings)
+        return {f: readings for f, readings in found.items() if readings}
 
     def _fetch_readings(self, forms: list[str]) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
+        found = {f: set(self._kanji.get(f, ())) for f in forms}
         for form, kana in self._batched("SELECT form, kana FROM reading WHERE form IN ({marks})", forms):
-            found[form] = {plain_romaji(romanize(reading)) for reading in kana.split(" ")}
-        for f in forms:
-            found.setdefault(f, set()).update(self._kanji.get(f, ()))
-        return {f: frozenset(r for r in found[f] if r) for f in forms}
+            found[form].update(plain_romaji(romanize(reading)) for reading in kana.split(" "))
+        return {f: frozenset(r for r in readings if r) for f, readings in found.items()}
 
     def _lookup(
-        self, cache: dict[str, V], forms: Iterable[str], fetch: Callable[[list[str]], dict[str, V]]
+        self, cache: dict[str, V], forms: Iterable[str], table: str, fetch: Callable[[list[str]], dict[str, V]]
     ) -> dict[str, V]:
-        """Every distinct form of `forms` -> its value: from `cache`, else from `fetch` (called
-        once, with the forms not cached, in order; it gives each a value), remembered. One pass
-        over `forms`: a sentence gives thousands of candidate forms, most of them no word."""
+        """Every distinct form of `forms` that the filter of `table` lists -> its value: from
+        `cache`, else from `fetch` (called once, with the forms not cached, in order; it gives
+        each a value), remembered. A sentence gives thousands of candidate forms, most of
+        them no word: the filter drops those without a query, and the cache keeps words."""
+        distinct = list(dict.fromkeys(forms))
+        keys = form_keys(distinct)
+        listed = self._listed[table]
+        at = np.minimum(np.searchsorted(listed, keys), len(listed) - 1)
         found: dict[str, V] = {}
-        missing: dict[str, None] = {}
-        for f in forms:
+        missing: list[str] = []
+        for f in itertools.compress(distinct, (listed[at] == keys).tolist()):
             value = cache.get(f)
             if value is None:
-                missing[f] = None
+                missing.append(f)
             else:
                 found[f] = value
         if missing:
-            new = fetch(list(missing))
+            new = fetch(missing)
             remember(cache, new, _CACHE_LIMIT)
             found.update(new)
         return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from aligner.cost import BeadCoster, CostParams, char_length
 from aligner.embed import Embedder, PrefetchedEmbedder
 from aligner.filters import duplicate_reasons, too_long
 from aligner.language import JOINER, count_scripts
+from aligner.lexical import prepare as prepare_runs
 from aligner.progress import track
 from aligner.read import Inputs, ReadFailure, Skipped, find_inputs, read_listed
 from aligner.read.text import LANGUAGE_SAMPLE
@@ -178,6 +179,28 @@ def batch_texts(items: Sequence[Document | ReadFailure], config: BuildConfig = B
     """What `process_batch` encodes for `items` in one call: the texts of each document
     (`texts_to_encode`), in order; an engine may have them encoded ahead."""
     return [t for item in items if isinstance(item, Document) for t in texts_to_encode(item, config)]
+
+
+PREPARED_RUNS = 2048
+"""JA runs whose dictionary analysis `prepare` works out ahead at most, fewer than the
+analyses kept (`lexical._RUNS_KEPT`), so that none is dropped before it is used."""
+
+
+def prepare(items: Sequence[Document | ReadFailure], config: BuildConfig = BuildConfig()) -> Iterator[None]:
+    """The part of `process_batch`'s work on `items` that needs no embedding, one JA block at
+    a time (a step each), in the order `process_batch` will want it: the dictionary's
+    analysis of each block (`lexical.prepare`), remembered for the pairs the block enters.
+    An engine runs these steps while it waits for the batch's embeddings; skipping them
+    changes no result. Stops after PREPARED_RUNS new runs."""
+    budget = PREPARED_RUNS
+    for item in items:
+        if not isinstance(item, Document):
+            continue
+        for block in _alignable(item, config)[0]:
+            budget -= prepare_runs(block.text)
+            yield None
+            if budget <= 0:
+                return
 
 
 def process_item(item: Document | ReadFailure, embedder: Embedder, config: BuildConfig) -> DocResult:

@@ -15,6 +15,10 @@ The derived file holds only what `aligner.lexicon.Lexicon` reads:
   glosses (ordinary English; a romanised Japanese word in one gloss is not);
 - meta(key, value): sources, their versions, the licence and these parameters.
 
+Beside it goes the form filter that lets a lookup skip forms the file lacks without a query
+(`aligner.lexicon.write_forms`: lexicon.forms.npz); `--forms-only` writes just that, from the
+lexicon as it is.
+
 `jamdict-data` ships only as an sdist that needs `wheel` to install:
 
     python -m venv /tmp/jd && /tmp/jd/bin/pip install wheel && /tmp/jd/bin/pip install jamdict-data==1.5
@@ -32,6 +36,8 @@ import re
 import sqlite3
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from aligner.lexicon import forms_file, write_forms
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "aligner" / "resources" / "lexicon.sqlite"
@@ -128,15 +134,24 @@ def build(source: Path, output: Path) -> None:
     out.execute("VACUUM")
     out.close()
     os.replace(tmp, output)
+    write_forms(output)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, required=True, help="jamdict-data's jamdict.db")
+    parser.add_argument("--source", type=Path, help="jamdict-data's jamdict.db (not needed with --forms-only)")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
+    parser.add_argument("--forms-only", action="store_true", help="write only the form filter of --output")
     args = parser.parse_args()
-    build(args.source, args.output)
-    print(f"wrote {args.output}: {args.output.stat().st_size / 1e6:.1f} MB")
+    if args.forms_only:
+        write_forms(args.output)
+    elif args.source is None:
+        parser.error("--source is required (or --forms-only)")
+    else:
+        build(args.source, args.output)
+        print(f"wrote {args.output}: {args.output.stat().st_size / 1e6:.1f} MB")
+    forms = forms_file(args.output)
+    print(f"wrote {forms}: {forms.stat().st_size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

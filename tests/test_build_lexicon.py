@@ -6,13 +6,15 @@ The source here is a tiny database in jamdict-data's schema that the test writes
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from aligner.agreement import plain_romaji, romanize
-from aligner.lexicon import Lexicon, stem
+from aligner.errors import AlignerError
+from aligner.lexicon import Lexicon, forms_file, stem
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_lexicon.py"
 
@@ -102,6 +104,19 @@ def test_the_output_is_deterministic_and_records_its_source(built, tmp_path):
     _jamdict_like(tmp_path / "jamdict.db")
     _script().build(tmp_path / "jamdict.db", tmp_path / "again.sqlite")
     assert (tmp_path / "again.sqlite").read_bytes() == built.read_bytes()
+    assert forms_file(tmp_path / "again.sqlite").read_bytes() == forms_file(built).read_bytes()
     meta = dict(sqlite3.connect(built).execute("SELECT key, value FROM meta"))
     assert meta["jmdict.version"] == "9.9" and "CC BY-SA 4.0" in meta["licence"]
     assert "generator" not in meta
+
+
+def test_the_form_filter_lists_every_form_and_kanji(built, tmp_path):
+    """Each form with glosses or readings is found through the filter the build writes beside
+    the lexicon; a form the lexicon lacks is skipped without a query."""
+    lexicon = Lexicon(built)
+    assert set(lexicon.glosses(["上", "放送", "メール", "アメリカ", "吉川"])) == {"上", "放送", "メール", "アメリカ"}
+    assert set(lexicon.readings(["吉川", "上", "放送", "川", "ほげ"])) == {"吉川", "上", "放送", "川"}
+    alone = tmp_path / "lexicon.sqlite"
+    shutil.copy(built, alone)
+    with pytest.raises(AlignerError, match=r"lexicon\.forms\.npz.*reinstall aligner"):
+        Lexicon(alone)

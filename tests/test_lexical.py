@@ -358,5 +358,5 @@ def test_a_text_is_analysed_as_its_runs_of_word_characters(ja):
     assert side.pieces == pieces
     assert side.table == _piece_table(ja, pieces)
     covered = {k for a, b, f in forms if glosses.get(f) for k in range(a, b)}
-    spans = [(offset + a, offset + b) for offset, run in side.runs for found in run.spans.values() for a, b in found]
+    spans = [(offset + a, offset + b) for offset, run in side.runs for a, b, _ in run.glossed]
     assert {k for a, b in spans for k in range(a, b)} == covered

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aligner.errors import AlignerError
@@ -12,6 +13,8 @@ from aligner.lexicon import (
     LEXICON_FILE,
     Lexicon,
     default_lexicon,
+    form_keys,
+    forms_file,
     gloss_initials,
     gloss_stems,
     korean_variants,
@@ -110,6 +113,24 @@ def test_lookups_do_not_depend_on_what_the_bounded_cache_held(monkeypatch):
 )
 def test_voiced(reading, forms):
     assert set(voiced(reading)) == forms
+
+
+def test_the_shipped_form_filter_lists_every_form_of_the_shipped_lexicon(lexicon):
+    """A form missing from the filter would never be looked up: the filter beside the file
+    must hold the key of each of its forms (rebuild it with scripts/build_lexicon.py
+    --forms-only after the lexicon changes)."""
+    db = sqlite3.connect(f"file:{LEXICON_FILE}?mode=ro", uri=True)
+    for table, sql in (
+        ("word", "SELECT form FROM word"),
+        ("reading", "SELECT form FROM reading UNION SELECT literal FROM kanji"),
+    ):
+        keys = form_keys([f for (f,) in db.execute(sql)])
+        assert np.isin(keys, lexicon._listed[table]).all(), table
+    assert len(np.unique(lexicon._listed["word"])) == len(
+        lexicon._listed["word"]
+    )  # sorted, distinct: read by bisection
+    assert (np.diff(lexicon._listed["reading"].astype(np.int64)) > 0).all()
+    assert forms_file(LEXICON_FILE).stat().st_size < 4_000_000
 
 
 def test_a_missing_database_names_the_file_and_the_fix(tmp_path: Path):

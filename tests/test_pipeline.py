@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from aligner import lexical, pipeline
 from aligner.config import BuildConfig
 from aligner.export.pairs import pair_id, pair_record
 from aligner.language import normalize_text
@@ -174,3 +175,19 @@ def test_a_repeated_sentence_pair_names_the_first(tmp_path: Path, embedder):
     first = next(p for p in corpus.pairs if p.doc == "a.txt" and p.level == "sentence")
     again = next(p for p in corpus.pairs if p.doc == "b.txt" and p.level == "sentence" and p.ja == first.ja)
     assert first.kept and (again.reason, again.duplicate_of) == ("duplicate", pair_id(first))
+
+
+def test_prepare_works_out_the_runs_of_each_japanese_block_ahead(tmp_path: Path, monkeypatch):
+    path = tmp_path / "doc.txt"
+    path.write_text(
+        "猫が好きです。毎日遊びます。\n\nI like cats.\n\n東京都の天気は晴れ。\n\nTokyo is sunny.\n", encoding="utf-8"
+    )
+    doc = next(iter(read_documents([path])))
+    monkeypatch.setattr(lexical, "_RUNS", {})
+    steps = list(pipeline.prepare([doc]))
+    assert len(steps) == 2  # a step a JA block
+    assert {run for run, _ in lexical._RUNS} == {"猫が好きです", "毎日遊びます", "東京都の天気は晴れ"}
+    assert list(pipeline.prepare([doc])) == [None, None]  # known now: nothing new, the same steps
+    monkeypatch.setattr(lexical, "_RUNS", {})
+    monkeypatch.setattr(pipeline, "PREPARED_RUNS", 2)
+    assert len(list(pipeline.prepare([doc, doc]))) == 1  # the first block's two runs spend the budget

@@ -35,6 +35,39 @@ def test_rows_come_back_for_their_ticket_whatever_the_order_taken():
         np.testing.assert_array_equal(encoder.encode(["dddd", "e"]), expected_rows(["dddd", "e"], 2.0))
 
 
+class SlowEmbedder(CountingEmbedder):
+    """The fake embedder, taking `seconds` a call (picklable: the child builds it)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def encode(self, texts):
+        time.sleep(self.seconds)
+        return super().encode(texts)
+
+
+def test_work_ahead_runs_while_the_rows_are_not_there():
+    done: list[int] = []
+
+    def steps(n: int | None):
+        k = 0
+        while n is None or k < n:
+            done.append(k)
+            k += 1
+            time.sleep(0.01)
+            yield
+
+    with EncoderProcess(_spec(SlowEmbedder(0.5))) as encoder:
+        rows = encoder.take(encoder.submit(["abc"]), meanwhile=steps(None))
+        np.testing.assert_array_equal(rows, expected_rows(["abc"]))
+        assert done  # the child took at least half a second: steps ran in the meantime
+        done.clear()
+        rows = encoder.take(encoder.submit(["de"]), meanwhile=steps(2))
+        np.testing.assert_array_equal(rows, expected_rows(["de"]))  # steps ran out first: then it waited
+        assert done == [0, 1]
+
+
 def test_a_model_that_cannot_be_built_is_raised_where_the_parent_waits():
     with EncoderProcess(_spec(CountingEmbedder())) as encoder:
         encoder.encode(["a"])  # a working child first: the error below is the model's, not the set-up's

@@ -38,10 +38,21 @@ def _task(batch: list[str], embedder: Embedder, config: BuildConfig) -> list[tup
 def test_encoding_ahead_in_a_child_gives_what_one_process_gives(monkeypatch):
     items = [f"文{k}。Sentence number {k}." for k in range(23)]
     spec = WorkerSpec("use", None, BuildConfig())
-    warmed = []
-    ahead = list(map_batches(items, _task, spec, batch_size=4, texts=_texts, warm_up=lambda: warmed.append(1)))
+    warmed: list[int] = []
+    prepared: list[str] = []
+
+    def prepare(batch: list[str], config: BuildConfig):
+        for item in batch:
+            prepared.append(item)
+            yield
+
+    ahead = list(
+        map_batches(items, _task, spec, batch_size=4, texts=_texts, warm_up=lambda: warmed.append(1), prepare=prepare)
+    )
     here = list(map_batches(items, _task, spec, batch_size=4))
     assert warmed == [1]
+    # while the child loads its model, the first batch and those encoded after it are prepared, in order
+    assert prepared[:3] == items[:3] and set(prepared) <= set(items)
     assert [t for t, _ in ahead] == [t for t, _ in here]
     np.testing.assert_allclose(np.stack([r for _, r in ahead]), np.stack([r for _, r in here]), atol=1e-6)
     monkeypatch.setattr(local, "AHEAD", 0)  # no batch ahead: the same again

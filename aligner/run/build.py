@@ -27,6 +27,7 @@ from aligner.pipeline import (
     batch_texts,
     deduplicate,
     document_count,
+    prepare,
     process_batch,
 )
 from aligner.progress import track
@@ -167,7 +168,14 @@ def _map(items, model, cache, config: BuildConfig, options: RunOptions) -> Itera
         start_ray(options.ray_address, cpus=None if options.ray_address else options.workers)
         return map_batches_ray(items, process_batch, spec, options.workers, options.batch_docs)
     return map_batches(
-        items, process_batch, spec, options.workers, options.batch_docs, texts=batch_texts, warm_up=_warm_up
+        items,
+        process_batch,
+        spec,
+        options.workers,
+        options.batch_docs,
+        texts=batch_texts,
+        warm_up=_warm_up,
+        prepare=prepare,
     )
 
 

@@ -9,7 +9,7 @@ import logging
 import logging.handlers
 import multiprocessing
 import queue
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,8 +98,9 @@ class EncoderProcess:
         self._requests.put((ticket, list(texts)))
         return ticket
 
-    def take(self, ticket: int) -> np.ndarray:
-        """The (n, d) rows of the texts submitted with `ticket`, waiting for them.
+    def take(self, ticket: int, meanwhile: Iterator[object] = iter(())) -> np.ndarray:
+        """The (n, d) rows of the texts submitted with `ticket`, waiting for them; while they
+        are not there, the steps of `meanwhile` are run one at a time (work done ahead).
 
         Raises:
             BackendError: the child could not build its embedder or has ended.
@@ -107,11 +108,16 @@ class EncoderProcess:
         """
         while ticket not in self._arrived:
             try:
-                got, answer = self._results.get(timeout=_POLL_SECONDS)
+                got, answer = self._results.get(block=False)
             except queue.Empty:
-                if not self._child.is_alive():
-                    raise BackendError(f"the encoder process ended (exit code {self._child.exitcode})") from None
-                continue
+                if next(meanwhile, _GONE) is not _GONE:
+                    continue
+                try:
+                    got, answer = self._results.get(timeout=_POLL_SECONDS)
+                except queue.Empty:
+                    if not self._child.is_alive():
+                        raise BackendError(f"the encoder process ended (exit code {self._child.exitcode})") from None
+                    continue
             if got == _LOG:
                 logging.getLogger(answer.name).handle(answer)
                 continue

@@ -89,6 +89,7 @@ def map_batches(
     batch_size: int = BATCH_DOCS,
     texts: Callable[[list[T], BuildConfig], list[str]] | None = None,
     warm_up: Callable[[], None] | None = None,
+    prepare: Callable[[list[T], BuildConfig], Iterator[object]] | None = None,
 ) -> Iterator[R]:
     """Apply `task(batch, embedder, config)` to consecutive batches of `items` (`batches`)
     and yield its results in order.
@@ -103,7 +104,7 @@ def map_batches(
     """
     chunks = batches(items, batch_size)
     if workers <= 1 and texts is not None and isinstance(spec.model, str) and usable_cores() > 1:
-        yield from _map_encoding_ahead(chunks, task, spec, texts, warm_up)
+        yield from _map_encoding_ahead(chunks, task, spec, texts, warm_up, prepare)
         return
     if workers <= 1:
         embedder = spec.embedder()
@@ -131,6 +132,7 @@ def _map_encoding_ahead(
     spec: WorkerSpec,
     texts: Callable[[list[T], BuildConfig], list[str]],
     warm_up: Callable[[], None] | None,
+    prepare: Callable[[list[T], BuildConfig], Iterator[object]] | None,
 ) -> Iterator[R]:
     """`map_batches` with one worker and the embedder in its own process, which gets the
     cores this one leaves for its BLAS threads."""
@@ -139,7 +141,11 @@ def _map_encoding_ahead(
         window: deque[tuple[list[T], list[str], int]] = deque()
 
         def run(chunk: list[T], wanted: list[str], ticket: int) -> list[R]:
-            return task(chunk, PrefetchedEmbedder(encoder, wanted, encoder.take(ticket)), spec.config)
+            # while its rows are not there, work ahead on it and on the batches encoded after it
+            later = [item for c, _, _ in window for item in c]
+            ahead = prepare(chunk + later, spec.config) if prepare is not None else iter(())
+            rows = encoder.take(ticket, meanwhile=ahead)
+            return task(chunk, PrefetchedEmbedder(encoder, wanted, rows), spec.config)
 
         for chunk in chunks:
             wanted = list(dict.fromkeys(texts(chunk, spec.config)))
