@@ -99,7 +99,11 @@ def count_scripts(text: str) -> Counter[str]:
         scripts: Cyrillic, Greek, ...). ー counts as kana only when other kana are present.
         Digits, spaces and symbols are not counted.
     """
-    counts: Counter[str] = Counter(filter(None, map(_script, _URL_OR_EMAIL.sub(" ", text))))
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(_URL_OR_EMAIL.sub(" ", text)).items():  # each distinct character once
+        script = _script(ch)
+        if script:
+            counts[script] += n
     prolonged = counts.pop("prolonged", 0)
     if counts["kana"]:
         counts["kana"] += prolonged

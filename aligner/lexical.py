@@ -310,7 +310,6 @@ def _spelled_in(word: str, katakana: list[str]) -> bool:
 
 # (length, readings as a first piece, readings as a later piece) of the pieces at a position
 _Pieces = list[list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
-_NO_PIECES: list = []  # shared, never changed
 
 
 def _piece_table(ja: str, pieces: dict[str, frozenset[str]]) -> _Pieces:
@@ -429,15 +428,14 @@ _SIDE_CACHE = 256  # texts of each language whose analysis is kept (LRU): a docu
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What the dictionary says of one run of JA word characters (`_JA_WORD_RUN`): the gloss
-    stems of its candidate words (`_ja_forms`), each glossed word's span with its stems, the
-    readings of its kanji pieces and their `_piece_table`. No candidate word, piece or
+    stems of its candidate words (`_ja_forms`), each glossed word's span with its stems and
+    the readings of its kanji pieces. No candidate word, piece or
     inflection spans two runs, so a text's analysis is that of its runs, and a sentence
     reuses its paragraph's (`_runs`)."""
 
     glosses: dict[str, frozenset[str]]
     glossed: list[tuple[int, int, frozenset[str]]]
     pieces: dict[str, frozenset[str]]
-    table: _Pieces
 
 
 _RUNS_KEPT = 4096  # runs whose analysis is kept (`_runs`): a few documents' worth (see `prepare`)
@@ -482,21 +480,22 @@ def _analyse_run(
     own_glosses = {f: glosses[f] for _, _, f in forms if f in glosses}
     glossed = [(start, end, own_glosses[form]) for start, end, form in forms if form in own_glosses]
     own_pieces = {f: pieces[f] for _, _, f in forms if f in pieces}
-    return _Run(own_glosses, glossed, own_pieces, _piece_table(run, own_pieces))
+    return _Run(own_glosses, glossed, own_pieces)
 
 
 class _JaSide:
     """What the dictionary says of one JA text, whatever the EN side: its runs of word
     characters with their offsets (`_Run`: gloss stems of its candidate words and where
-    they stand, readings of kanji pieces and their table), all their gloss stems, pieces and
-    the table of the whole text, its Latin tokens, katakana words, content characters and
-    names (`_katakana_names`, `_kanji_names`); and which EN words it explains (`explains`,
-    remembered per word)."""
+    they stand, readings of kanji pieces), all their gloss stems and pieces, its Latin
+    tokens, katakana words, content characters and names (`_katakana_names`,
+    `_kanji_names`); and which EN words it explains (`explains`, remembered per word). The
+    `_piece_table`s of the text (`table`) and of its kanji names (`name_table`) are made
+    when a name first needs them: most texts never do."""
 
     __slots__ = (
-        "text", "runs", "translated", "pieces", "table", "latin",
+        "text", "runs", "translated", "pieces", "latin",
         "katakana", "katakana_runs", "content_chars", "katakana_names", "loan_words", "kanji_names", "meanings",
-        "name_readings", "name_tables", "_whole", "_explained",
+        "name_readings", "_table", "_name_tables", "_whole", "_explained",
     )  # fmt: skip
 
     def __init__(self, ja: str, lexicon: Lexicon) -> None:
@@ -505,9 +504,6 @@ class _JaSide:
         self.runs = list(zip([m.start() for m in matches], _runs([m.group() for m in matches], lexicon)))
         self.translated: set[str] = set().union(*(g for _, run in self.runs for g in run.glosses.values()))
         self.pieces = {form: readings for _, run in self.runs for form, readings in run.pieces.items()}
-        self.table: _Pieces = [_NO_PIECES] * len(ja)  # a position outside every run starts no piece
-        for offset, run in self.runs:
-            self.table[offset : offset + len(run.table)] = run.table
         self.latin = latin_tokens(ja)
         self.katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
         self.katakana_runs = [
@@ -518,9 +514,24 @@ class _JaSide:
         self.kanji_names = _kanji_names(ja, lexicon)
         self.meanings = lexicon.glosses(self.katakana_names + self.kanji_names + list(self.loan_words))
         self.name_readings = lexicon.readings(self.kanji_names)
-        self.name_tables = {name: _piece_table(name, self.pieces) for name in self.kanji_names}
+        self._table: _Pieces | None = None
+        self._name_tables: dict[str, _Pieces] = {}
         self._whole: str | None = None  # the pykakasi reading, made when a word first needs it
         self._explained: dict[tuple[str, bool], bool] = {}
+
+    @property
+    def table(self) -> _Pieces:
+        """The `_piece_table` of the whole text (no piece spans two runs: `pieces` are words
+        of one run)."""
+        if self._table is None:
+            self._table = _piece_table(self.text, self.pieces)
+        return self._table
+
+    def name_table(self, name: str) -> _Pieces:
+        """The `_piece_table` of one of its kanji names."""
+        if name not in self._name_tables:
+            self._name_tables[name] = _piece_table(name, self.pieces)
+        return self._name_tables[name]
 
     def _read_out(self, plain: str) -> bool:
         if _reads_as(plain, self.table):
@@ -624,7 +635,7 @@ def _ja_name_verdicts(j: _JaSide, e: _EnSide) -> list[tuple[str, bool]]:
         own = j.name_readings.get(name, frozenset())
         if any(r in e.plain or (len(r) >= 4 and r in e.plain_joined) for r in own):
             return True
-        return any(len(p) >= 2 and _reads_as(p, j.name_tables[name]) for p in e.plain)
+        return any(len(p) >= 2 and _reads_as(p, j.name_table(name)) for p in e.plain)
 
     def explained(name: str) -> bool:
         if not _KATAKANA.match(name):
