@@ -565,14 +565,17 @@ class _EnSide:
     its content words (no stop words), its names (`_names`; none but the guarded ones in a
     title, whose ordinary words are capitalised too), which of those are ordinary English,
     the words to ask the JA side about (`asked`), the sound keys of its candidates for a
-    katakana spelling, its capitalised words that are no ordinary English (`strange`), and
-    its words in plain romaji."""
+    katakana spelling (`readings`, made when a JA side with katakana first asks), its
+    capitalised words that are no ordinary English (`strange`), and its words in plain
+    romaji."""
 
     __slots__ = (
-        "words", "stems", "content", "names", "ordinary", "asked", "readings", "strange", "plain", "plain_joined",
+        "text", "words", "stems", "content", "names", "ordinary", "asked", "_readings", "strange", "plain",
+        "plain_joined",
     )  # fmt: skip
 
     def __init__(self, en: str, lexicon: Lexicon) -> None:
+        self.text = en
         self.words = [w for w in _EN_WORD.findall(_ACRONYM_DOTS.sub(_undot, en)) if len(w) > 1]
         self.stems = {s for w in self.words for s in _stems(w)}
         self.content = [w for w in self.words if w.casefold() not in EN_STOP_WORDS]
@@ -589,10 +592,17 @@ class _EnSide:
         names = [w for w, several in runs if not (several and w in self.ordinary)]
         self.names = names + [w for w, _ in guarded if w not in self.ordinary]
         self.asked = list(dict.fromkeys(self.names + self.content))
-        self.readings = [r for c in en_candidates(en) for r in sound_keys(c, True)]
+        self._readings: list[tuple[str, str]] | None = None
         self.strange = _strange_words(en, lexicon)
         self.plain = {plain_romaji(w) for w in self.words}
         self.plain_joined = "".join(plain_romaji(w) for w in self.words)
+
+    @property
+    def readings(self) -> list[tuple[str, str]]:
+        """The `sound_keys` of every `en_candidates` of the text."""
+        if self._readings is None:
+            self._readings = [r for c in en_candidates(self.text) for r in sound_keys(c, True)]
+        return self._readings
 
 
 @lru_cache(maxsize=_SIDE_CACHE)
