@@ -152,11 +152,24 @@ def pair_features(
     when the caller has split them."""
     figures = figures or SentenceFigures()
     coverage = figures.coverage
-    lexical = lexical_agreement(ja, en)
     return Features(
         cosine=round(cosine, 4),
         margin=round(margin, 4),
         length_z=round(length_z, 4),
+        coverage=round(cosine if coverage is None else coverage, 4),
+        part_gain=_round(figures.part_gain),
+        part_length_gain=_round(figures.part_length_gain),
+        part_translated=_round(least_translated_sentence(ja, en, *sentences) if sentences else None),
+        **_text_features(ja, en),
+    )
+
+
+@lru_cache(maxsize=1024)  # a document's pairs: a paragraph pair of one sentence is its sentence pair too
+def _text_features(ja: str, en: str) -> dict[str, float | None]:
+    """The features of a pair that its text alone decides (a new dict each call site: see
+    `pair_features`, which unpacks it)."""
+    lexical = lexical_agreement(ja, en)
+    return dict(
         ja_lang=round(language_confidence(ja, "ja"), 4),
         en_lang=round(language_confidence(en, "en"), 4),
         numbers=_round(number_agreement(ja, en)),
@@ -164,12 +177,8 @@ def pair_features(
         names=_round(lexical.ja_names),
         en_names=_round(lexical.en_names),
         overlap=round(overlap(ja, en), 4),
-        coverage=round(cosine if coverage is None else coverage, 4),
         ja_translated=_round(lexical.ja_translated),
         en_translated=_round(lexical.en_translated),
-        part_gain=_round(figures.part_gain),
-        part_length_gain=_round(figures.part_length_gain),
-        part_translated=_round(least_translated_sentence(ja, en, *sentences) if sentences else None),
         half_translated=_round(lexical.half_translated),
         name_evidence=_round(lexical.name_evidence),
         name_swap=lexical.name_swap,
