@@ -15,12 +15,33 @@ from aligner.run.local import WorkerSpec, batches, map_batches
 
 
 @given(st.integers(0, 200), st.integers(1, 40))
-def test_batches_double_up_to_the_size_and_keep_every_item_in_order(n, size):
+def test_batches_double_up_to_the_size_then_halve_and_keep_every_item_in_order(n, size):
     got = list(batches(iter(range(n)), size))
     assert [x for b in got for x in b] == list(range(n))
     sizes = [len(b) for b in got]
-    full = [min(2**k, size) for k in range(len(sizes))]
-    assert sizes[:-1] == full[:-1] and (not sizes or 1 <= sizes[-1] <= full[-1])
+    assert all(1 <= s <= size for s in sizes)
+    if not n:
+        return
+    steps = list(zip(sizes, sizes[1:]))
+    assert sizes[0] == 1 and sizes[-1] == 1
+    assert all(b <= 2 * a for a, b in steps)  # growing by doubling at most
+    first_fall = next((k for k, (a, b) in enumerate(steps) if b < a), len(steps))
+    assert all(b <= a for a, b in steps[first_fall:])  # once falling, never growing again
+    assert all(b >= a // 2 for a, b in steps[first_fall:])  # halving at most
+    if n >= 4 * size:  # a long stream reaches full batches
+        assert size in sizes
+
+
+def test_batches_read_at_most_two_batches_ahead():
+    read: list[int] = []
+
+    def items():
+        for k in range(100):
+            read.append(k)
+            yield k
+
+    for batch in batches(items(), 8):
+        assert len(read) <= batch[-1] + 1 + 2 * 8
 
 
 def _texts(batch: list[str], config: BuildConfig) -> list[str]:

@@ -38,19 +38,22 @@ class WorkerSpec:
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of items, read lazily: 1, 2, 4, ... items up to `size`, then `size`
-    each (the last may be shorter). The first batches are small so that aligning starts
-    while the next ones are encoded (`map_batches`); every engine batches alike, so each
-    encodes the same texts together and gives the same rows."""
-    batch: list[T] = []
+    """Consecutive lists of items, read lazily (at most 2 * `size` ahead): 1, 2, 4, ... items
+    up to `size`, then `size` each, and the last ones halving (..., 4, 2, 1, 1). The first
+    batches are small so that aligning starts while the next ones are encoded
+    (`map_batches`), the last ones so that little aligning is left when the encoding ends;
+    every engine batches alike, so each encodes the same texts together and gives the same
+    rows."""
+    waiting: deque[T] = deque()
     want = 1
     for item in items:
-        batch.append(item)
-        if len(batch) == want:
-            yield batch
-            batch, want = [], min(2 * want, size)
-    if batch:
-        yield batch
+        waiting.append(item)
+        if len(waiting) >= want + size:  # a full batch at least follows this one
+            yield [waiting.popleft() for _ in range(want)]
+            want = min(2 * want, size)
+    while waiting:
+        yield [waiting.popleft() for _ in range(min(want, (len(waiting) + 1) // 2))]
+        want = min(2 * want, size)
 
 
 def threads_per_worker(workers: int) -> int:
