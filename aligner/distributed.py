@@ -72,7 +72,9 @@ def build_dataset(
     """Align a dataset of document records on Ray and write the corpus folder `out` as
     `aligner build` does (journal, duplicates across the corpus, report, formats, one-unit
     publication). A run cut short is started again from the beginning (its results are not
-    resumed: a dataset has no stable row offsets to skip by).
+    resumed: a dataset has no stable row offsets to skip by). The records are encoded in
+    the batches the dataset gives, not as `aligner build` batches its inputs (`local.batches`),
+    so a score or feature may differ from a local build's in its 4th decimal.
 
     Returns:
         What the build did (its report, documents processed and bad).
