@@ -119,6 +119,36 @@ def test_a_killed_build_resumes_to_the_same_bytes(docs, cache, reference, tmp_pa
     assert not WorkDir(out).root.exists()
 
 
+class _BatchSensitive:
+    """The default embedder's rows moved by the number of texts in the call, as a real batch
+    moves the last bits of a row: a resumed run gives the same bytes only when it encodes
+    the batches the uninterrupted run encoded. With `stop_after`, the build is interrupted
+    at that call."""
+
+    name = "use"
+
+    def __init__(self, inner, stop_after: int | None = None) -> None:
+        self.inner, self.stop_after, self.calls = inner, stop_after, 0
+
+    def encode(self, texts):
+        self.calls += 1
+        if self.stop_after is not None and self.calls > self.stop_after:
+            raise KeyboardInterrupt
+        return self.inner.encode(texts) + 1e-3 * len(texts)
+
+
+def test_a_resumed_build_encodes_the_batches_of_an_uninterrupted_one(docs, embedder, tmp_path):
+    whole = tmp_path / "whole"
+    _build(docs, whole, _BatchSensitive(embedder))
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        _build(docs, out, _BatchSensitive(embedder, stop_after=1))
+    done = WorkDir(out).journal.read_bytes().count(b"\n")
+    assert done == 1  # cut after the first batch: a run batching its 6 other documents anew encodes other batches
+    _build(docs, out, _BatchSensitive(embedder), resume=True)
+    assert _files(out) == _files(whole)
+
+
 def test_two_workers_give_the_same_bytes(docs, cache, reference, tmp_path):
     out = tmp_path / "out"
     _build(docs, out, "use", cache, workers=2, batch_docs=2)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from aligner.config import BuildConfig
 from aligner.embed import Embedder, PrefetchedEmbedder, usable_cores
 from aligner.run import local
-from aligner.run.local import WorkerSpec, batches, map_batches
+from aligner.run.local import WorkerSpec, batches, map_batches, resumed
+from tests.test_embed import CountingEmbedder
 
 
 @given(st.integers(0, 200), st.integers(1, 40))
@@ -42,6 +43,35 @@ def test_batches_read_at_most_two_batches_ahead():
 
     for batch in batches(items(), 8):
         assert len(read) <= batch[-1] + 1 + 2 * 8
+
+
+@given(st.integers(0, 120), st.integers(1, 20), st.integers(0, 130))
+def test_a_resumed_run_makes_the_batches_the_whole_run_made(n, size, done):
+    whole = list(batches(range(n), size))
+    got = list(resumed(iter(whole), done))
+    # the batches run are the whole run's from the one holding item `done`, each whole
+    assert [b for b, _ in got] == [b for b in whole if b[-1] >= done]
+    assert [x for b, skip in got for x in b[skip:]] == list(range(min(done, n), n))
+
+
+_SEEN: list[list[str]] = []
+
+
+def _each(batch: list[str], embedder: Embedder, config: BuildConfig) -> list[str]:
+    _SEEN.append(list(batch))
+    return [f"done {t}" for t in embedder.encode(batch)[:, 0].astype(int).astype(str)]
+
+
+def test_map_batches_after_done_items_gives_the_rest_from_the_same_batches():
+    items = ["x" * k for k in range(1, 41)]  # the fake's row starts with the text's length
+    spec = WorkerSpec(CountingEmbedder(), None, BuildConfig())
+    _SEEN.clear()
+    whole = list(map_batches(items, _each, spec, batch_size=8))
+    run_whole = list(_SEEN)
+    _SEEN.clear()
+    assert list(map_batches(items, _each, spec, batch_size=8, done=11)) == whole[11:]
+    assert _SEEN == [b for b in run_whole if len(b[-1]) > 11]  # the batch holding item 11 is run whole
+    assert list(map_batches(items, _each, spec, batch_size=8, done=40)) == []
 
 
 def _texts(batch: list[str], config: BuildConfig) -> list[str]:

@@ -6,7 +6,6 @@ as one unit (see `workdir`)."""
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import shutil
 from collections.abc import Iterator, Sequence
@@ -103,9 +102,9 @@ def run_build(
 
     def results(done: int) -> tuple[Iterator[DocResult], int | None, tuple]:
         listed = find_inputs(inputs, config.read)
-        todo = itertools.islice(read_listed(listed, config.read), done, None)
+        items = read_listed(listed, config.read)
         total = document_count(listed)
-        return _map(todo, model, cache, config, options), None if total is None else total - done, listed.skipped
+        return _map(items, model, cache, config, options, done), None if total is None else total - done, listed.skipped
 
     run = {"inputs": [str(Path(i).resolve()) for i in inputs]}
     return journal_and_publish(out, run, results, config, export, name, options, version)
@@ -158,15 +157,15 @@ def journal_and_publish(
     return Outcome(report, corpus.processed, corpus.bad, not failed)
 
 
-def _map(items, model, cache, config: BuildConfig, options: RunOptions) -> Iterator[DocResult]:
-    """The engine's DocResults of `items`, in order."""
+def _map(items, model, cache, config: BuildConfig, options: RunOptions, done: int = 0) -> Iterator[DocResult]:
+    """The engine's DocResults of `items` after the first `done` (a resumed run), in order."""
     threads = threads_per_worker(options.workers)
     spec = WorkerSpec(model, cache, config, threads if options.workers > 1 or options.engine == "ray" else None)
     if options.engine == "ray":
         from aligner.run.ray_engine import map_batches_ray, start_ray
 
         start_ray(options.ray_address, cpus=None if options.ray_address else options.workers)
-        return map_batches_ray(items, process_batch, spec, options.workers, options.batch_docs)
+        return map_batches_ray(items, process_batch, spec, options.workers, options.batch_docs, done)
     return map_batches(
         items,
         process_batch,
@@ -176,6 +175,7 @@ def _map(items, model, cache, config: BuildConfig, options: RunOptions) -> Itera
         texts=batch_texts,
         warm_up=_warm_up,
         prepare=prepare,
+        done=done,
     )
 
 

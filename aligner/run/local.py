@@ -93,9 +93,10 @@ def map_batches(
     texts: Callable[[list[T], BuildConfig], list[str]] | None = None,
     warm_up: Callable[[], None] | None = None,
     prepare: Callable[[list[T], BuildConfig], Iterator[object]] | None = None,
+    done: int = 0,
 ) -> Iterator[R]:
     """Apply `task(batch, embedder, config)` to consecutive batches of `items` (`batches`)
-    and yield its results in order.
+    and yield its results in order, but for the first `done` items (`resumed`).
 
     With one worker, `texts` (what `task` will encode for a batch) given, a named model and
     a second core, the embedder runs in a process of its own (`encoder.EncoderProcess`)
@@ -105,24 +106,38 @@ def map_batches(
     would share the dictionary's SQLite connection), at most two batches a worker ahead of
     the one being yielded. Either way memory does not grow with the number of items.
     """
-    chunks = batches(items, batch_size)
+    chunks = resumed(batches(items, batch_size), done)
     if workers <= 1 and texts is not None and isinstance(spec.model, str) and usable_cores() > 1:
         yield from _map_encoding_ahead(chunks, task, spec, texts, warm_up, prepare)
         return
     if workers <= 1:
         embedder = spec.embedder()
-        for chunk in chunks:
-            yield from task(chunk, embedder, spec.config)
+        for chunk, skip in chunks:
+            yield from task(chunk, embedder, spec.config)[skip:]
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init, initargs=(spec, task)) as pool:
         pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(_call, (chunk,)))
+        for chunk, skip in chunks:
+            pending.append((pool.apply_async(_call, (chunk,)), skip))
             while len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
+                result, skip = pending.popleft()
+                yield from result.get()[skip:]
         while pending:
-            yield from pending.popleft().get()
+            result, skip = pending.popleft()
+            yield from result.get()[skip:]
+
+
+def resumed(chunks: Iterable[list[T]], done: int) -> Iterator[tuple[list[T], int]]:
+    """The batches of a run resumed after its first `done` items, each with how many of its
+    first items are among them: a batch wholly done is left out, the one the run resumes in
+    is run whole (its done items' results to be dropped), so that every batch run encodes
+    the texts the uninterrupted run encoded together and gets the same rows."""
+    seen = 0
+    for chunk in chunks:
+        seen += len(chunk)
+        if seen > done:
+            yield chunk, max(0, done - (seen - len(chunk)))
 
 
 AHEAD = 2
@@ -130,7 +145,7 @@ AHEAD = 2
 
 
 def _map_encoding_ahead(
-    chunks: Iterator[list[T]],
+    chunks: Iterator[tuple[list[T], int]],
     task: Callable[[list[T], Embedder, BuildConfig], list[R]],
     spec: WorkerSpec,
     texts: Callable[[list[T], BuildConfig], list[str]],
@@ -141,18 +156,18 @@ def _map_encoding_ahead(
     cores this one leaves for its BLAS threads."""
     child = replace(spec, threads=spec.threads or max(1, usable_cores() - 1))
     with EncoderProcess(child) as encoder:
-        window: deque[tuple[list[T], list[str], int]] = deque()
+        window: deque[tuple[list[T], int, list[str], int]] = deque()
 
-        def run(chunk: list[T], wanted: list[str], ticket: int) -> list[R]:
+        def run(chunk: list[T], skip: int, wanted: list[str], ticket: int) -> list[R]:
             # while its rows are not there, work ahead on it and on the batches encoded after it
-            later = [item for c, _, _ in window for item in c]
-            ahead = prepare(chunk + later, spec.config) if prepare is not None else iter(())
+            later = [item for c, _, _, _ in window for item in c]
+            ahead = prepare(chunk[skip:] + later, spec.config) if prepare is not None else iter(())
             rows = encoder.take(ticket, meanwhile=ahead)
-            return task(chunk, PrefetchedEmbedder(encoder, wanted, rows), spec.config)
+            return task(chunk, PrefetchedEmbedder(encoder, wanted, rows), spec.config)[skip:]
 
-        for chunk in chunks:
+        for chunk, skip in chunks:
             wanted = list(dict.fromkeys(texts(chunk, spec.config)))
-            window.append((chunk, wanted, encoder.submit(wanted)))
+            window.append((chunk, skip, wanted, encoder.submit(wanted)))
             if warm_up is not None:
                 warm_up()
                 warm_up = None

@@ -14,7 +14,7 @@ import numpy as np
 from aligner.config import BuildConfig
 from aligner.embed import Embedder
 from aligner.errors import BackendError
-from aligner.run.local import BATCH_DOCS, WorkerSpec, batches
+from aligner.run.local import BATCH_DOCS, WorkerSpec, batches, resumed
 
 if TYPE_CHECKING:
     import ray.data
@@ -88,15 +88,18 @@ def map_batches_ray(
     spec: WorkerSpec,
     actors: int = 2,
     batch_size: int = BATCH_DOCS,
+    done: int = 0,
 ) -> Iterator:
     """Like `local.map_batches`, on the Ray cluster `start_ray` connected to: the items are
     grouped as `local.batches` groups them (so each batch encodes what it encodes in a local
-    build), put in a Ray Dataset a batch a row, mapped by `map_dataset` and their results
-    yielded in order."""
+    build; the first `done` left out as `local.resumed` does), put in a Ray Dataset a batch
+    a row, mapped by `map_dataset` and their results yielded in order."""
     ray = require_ray()
-    ds = ray.data.from_items([{"item": pickle.dumps(batch)} for batch in batches(items, batch_size)])
-    for row in map_dataset(ds, _Grouped(task), spec, actors, batch_size=1).iter_rows():
-        yield from pickle.loads(row["result"])
+    chunks = list(resumed(batches(items, batch_size), done))
+    ds = ray.data.from_items([{"item": pickle.dumps(batch)} for batch, _ in chunks])
+    rows = map_dataset(ds, _Grouped(task), spec, actors, batch_size=1).iter_rows()
+    for (_, skip), row in zip(chunks, rows):
+        yield from pickle.loads(row["result"])[skip:]
 
 
 @dataclass(frozen=True)
