@@ -429,9 +429,9 @@ _SIDE_CACHE = 256  # texts of each language whose analysis is kept (LRU): a docu
 class _Run:
     """What the dictionary says of one run of JA word characters (`_JA_WORD_RUN`): the gloss
     stems of its candidate words (`_ja_forms`), each glossed word's span with its stems and
-    the readings of its kanji pieces. No candidate word, piece or
-    inflection spans two runs, so a text's analysis is that of its runs, and a sentence
-    reuses its paragraph's (`_runs`)."""
+    the readings of its kanji pieces. No candidate word, piece or inflection spans two runs,
+    so a text's analysis is that of its runs, and a sentence reuses its paragraph's
+    (`_runs`)."""
 
     glosses: dict[str, frozenset[str]]
     glossed: list[tuple[int, int, frozenset[str]]]
@@ -468,14 +468,14 @@ def _runs(runs: list[str], lexicon: Lexicon) -> list[_Run]:
         pieces = lexicon.readings(
             f for r in new for _, _, f in forms[r] if len(f) <= _MAX_NAME_PART and _KANJI.fullmatch(f[0])
         )
-        made = {r: _analyse_run(r, forms[r], glosses, pieces) for r in new}
+        made = {r: _analyse_run(forms[r], glosses, pieces) for r in new}
         remember(_RUNS, {(r, lexicon): run for r, run in made.items()}, _RUNS_KEPT)  # may drop some of `found`
         found.update(made)
     return [found[r] for r in runs]  # type: ignore[misc]
 
 
 def _analyse_run(
-    run: str, forms: list[tuple[int, int, str]], glosses: dict[str, frozenset[str]], pieces: dict[str, frozenset[str]]
+    forms: list[tuple[int, int, str]], glosses: dict[str, frozenset[str]], pieces: dict[str, frozenset[str]]
 ) -> _Run:
     own_glosses = {f: glosses[f] for _, _, f in forms if f in glosses}
     glossed = [(start, end, own_glosses[form]) for start, end, form in forms if form in own_glosses]

@@ -6,7 +6,7 @@ readings of single kanji; CC BY-SA 4.0, see resources/LEXICON-LICENSE.txt), redu
 `scripts/build_lexicon.py` to what the features read and shipped as one SQLite file in the
 package (resources/lexicon.sqlite). Word lookups go to the file by index and are cached;
 only the KANJIDIC readings and the English vocabulary are loaded whole. Beside the file, a
-filter of the forms it holds (`FORMS_FILE`: a checksum of each) lets a lookup skip at once
+filter of the forms it holds (`forms_file`: a checksum of each) lets a lookup skip at once
 the many candidate forms that are no word, without a query. Open one Lexicon per process:
 an SQLite connection must not cross a fork.
 """
@@ -90,8 +90,9 @@ def forms_file(path: Path) -> Path:
 
 def write_forms(path: Path) -> Path:
     """Write the form filter of the lexicon at `path` (`forms_file`): the sorted distinct
-    `form_keys` (as the steps between them) of its word forms ("word") and of the forms it has readings for, KANJIDIC's
-    kanji included ("reading"). Deterministic: the same lexicon gives the same bytes.
+    `form_keys` (stored as the steps between them) of its word forms ("word") and of the
+    forms it has readings for, KANJIDIC's kanji included ("reading"). Deterministic: the
+    same lexicon gives the same bytes.
 
     Returns:
         The file written.
@@ -231,6 +232,8 @@ class Lexicon:
         distinct = list(dict.fromkeys(forms))
         keys = form_keys(distinct)
         listed = self._listed[table]
+        if not listed.size:
+            return {}
         at = np.minimum(np.searchsorted(listed, keys), len(listed) - 1)
         found: dict[str, V] = {}
         missing: list[str] = []

@@ -98,7 +98,7 @@ class EncoderProcess:
         self._requests.put((ticket, list(texts)))
         return ticket
 
-    def take(self, ticket: int, meanwhile: Iterator[object] = iter(())) -> np.ndarray:
+    def take(self, ticket: int, meanwhile: Iterator[object] | None = None) -> np.ndarray:
         """The (n, d) rows of the texts submitted with `ticket`, waiting for them; while they
         are not there, the steps of `meanwhile` are run one at a time (work done ahead).
 
@@ -106,6 +106,7 @@ class EncoderProcess:
             BackendError: the child could not build its embedder or has ended.
             Exception: whatever the child's encode raised.
         """
+        meanwhile = meanwhile if meanwhile is not None else iter(())
         while ticket not in self._arrived:
             try:
                 got, answer = self._results.get(block=False)

@@ -101,10 +101,11 @@ def map_batches(
     With one worker, `texts` (what `task` will encode for a batch) given, a named model and
     a second core, the embedder runs in a process of its own (`encoder.EncoderProcess`)
     that encodes up to AHEAD batches ahead of the one this process works on; `task` gets
-    their rows through a `PrefetchedEmbedder`, and `warm_up` runs here while the child
-    loads its model. With workers > 1, batches go to that many spawned processes (a fork
-    would share the dictionary's SQLite connection), at most two batches a worker ahead of
-    the one being yielded. Either way memory does not grow with the number of items.
+    their rows through a `PrefetchedEmbedder`; `warm_up` runs here while the child loads
+    its model, and the steps of `prepare(batch, config)` (work on a batch that needs no
+    embedding) while this process waits for a batch's rows. With workers > 1, batches go to
+    that many spawned processes (a fork would share the dictionary's SQLite connection), at
+    most two batches a worker ahead of the one being yielded. Either way memory does not grow with the number of items.
     """
     chunks = resumed(batches(items, batch_size), done)
     if workers <= 1 and texts is not None and isinstance(spec.model, str) and usable_cores() > 1:
@@ -161,7 +162,7 @@ def _map_encoding_ahead(
         def run(chunk: list[T], skip: int, wanted: list[str], ticket: int) -> list[R]:
             # while its rows are not there, work ahead on it and on the batches encoded after it
             later = [item for c, _, _, _ in window for item in c]
-            ahead = prepare(chunk[skip:] + later, spec.config) if prepare is not None else iter(())
+            ahead = prepare(chunk[skip:] + later, spec.config) if prepare is not None else None
             rows = encoder.take(ticket, meanwhile=ahead)
             return task(chunk, PrefetchedEmbedder(encoder, wanted, rows), spec.config)[skip:]
 
