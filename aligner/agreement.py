@@ -684,7 +684,7 @@ def _edits_allowed(n: int) -> int:
     return max(0, (n - 1) // 3)
 
 
-@lru_cache(maxsize=65536)  # the same katakana word meets the same EN word in many pairs
+@lru_cache(maxsize=8192)  # the same katakana word meets the same EN word in the pairs of a document
 def loosely_equal(a: str, b: str) -> bool:
     """Whether two sound spellings are within the edits `_edits_allowed` grants their length
     (none up to 3 letters, one up to 6, ...)."""
