@@ -182,7 +182,8 @@ def _score_histogram(axes, seen: _Seen, thresholds: tuple[float, float]) -> None
             ax.set_yscale("log")
         else:
             ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_title(f"{level} pairs ({kept.sum():,} kept, {rejected.sum():,} rejected)", fontsize=9)
+        # y given: the title stays at the top without matplotlib measuring the tick labels for it
+        ax.set_title(f"{level} pairs ({kept.sum():,} kept, {rejected.sum():,} rejected)", fontsize=9, y=1.0)
         ax.set_xlabel("score")
         ax.set_xlim(0, 1)
     axes[0].set_ylabel("pairs")
@@ -233,7 +234,7 @@ def _per_document(ax, seen: _Seen) -> list[str]:
     ax.set_yticks(list(ys), [_short(d) for d in shown], fontsize=7)
     ax.set_xlabel("kept pairs")
     more = f" (the {len(shown)} largest of {len(docs):,})" if len(docs) > len(shown) else ""
-    ax.set_title(f"documents{more}", fontsize=9)
+    ax.set_title(f"documents{more}", fontsize=9, y=1.0)
     ax.legend(fontsize=8, loc="lower right")
     return [_short(d) for d in shown]
 
