@@ -25,6 +25,7 @@ _POLL_SECONDS = 1.0  # how often a wait of one process checks that the other is 
 
 _START, _LOG = -1, -2  # tickets of the child's start (ready, or its error) and of its log records
 _GONE = object()  # what the child's loop takes when the parent has ended without a word
+_NO_STEP = object()  # what `take` gets when no work ahead is left
 
 
 class _ForwardLogs(logging.handlers.QueueHandler):
@@ -111,7 +112,7 @@ class EncoderProcess:
             try:
                 got, answer = self._results.get(block=False)
             except queue.Empty:
-                if next(meanwhile, _GONE) is not _GONE:
+                if next(meanwhile, _NO_STEP) is not _NO_STEP:
                     continue
                 try:
                     got, answer = self._results.get(timeout=_POLL_SECONDS)
