@@ -12,7 +12,9 @@ For each set, in fresh processes without the embedding cache:
   stream; its wall time, start-up included;
 - the build (`aligner build --no-cache --quiet`) with --workers 1, --workers 2 and
   --engine ray --workers 2: wall time, ratio to the floor, documents/s, segments/s, and
-  the peak RSS summed over the build's processes (sampled every 0.1 s from /proc).
+  the peak RSS summed over the build's processes (sampled every 0.1 s from /proc), and the
+  CPU seconds of the build's processes and of the floor's (user and system time of the
+  processes waited for; BLAS threads spin while they wait, so not all of it is work).
 With --repeat N each process runs N times, in turns (floor, then each build, then again), and
 the median wall time is shown, so that a busy moment of the machine weighs less. The load
 average is printed before and after: figures from one run are comparable with each other;
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -96,8 +99,11 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, int, str]:
-    """Run `cmd`; returns (wall seconds, peak RSS bytes of its process tree, its stdout)."""
+def timed(cmd: list[str]) -> tuple[float, float, int, str]:
+    """Run `cmd`; returns (wall seconds, CPU seconds of its process tree, peak RSS bytes of
+    its process tree, its stdout). The CPU counts the processes that were waited for: the
+    command and the workers it joined (not Ray's own daemons)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
@@ -112,9 +118,11 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
     out, err = child.communicate()
     wall = time.perf_counter() - start
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({child.returncode}):\n{err[-2000:]}")
-    return wall, peak[0], out
+    return wall, cpu, peak[0], out
 
 
 RUNS = {
@@ -135,30 +143,34 @@ def main() -> int:
         return 2
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'set':>6} {'docs':>5} {'run':>9} {'wall s':>7} {'floor s':>7} {'ratio':>6} {'docs/s':>7} "
-          f"{'segs/s':>7} {'peak MB':>8}")  # fmt: skip
+          f"{'segs/s':>7} {'peak MB':>8} {'cpu s':>6} {'floor cpu s':>11}")  # fmt: skip
     for name in args.sets.split(","):
         folder = Path(tempfile.mkdtemp(prefix=f"bench_{name}_"))
         docs = dev_posts(folder) if name == "dev" else train_posts(folder, int(name))
         build = folder.with_name(folder.name + "_out")
         runs = args.runs.split(",")
         walls: dict[str, list[float]] = {run: [] for run in ["floor", *runs]}
+        cpus: dict[str, list[float]] = {run: [] for run in ["floor", *runs]}
         peaks: dict[str, int] = dict.fromkeys(runs, 0)
         segments = 0
         for _ in range(args.repeat):
-            wall, _, out = timed([sys.executable, "-c", FLOOR, str(folder)])
+            wall, cpu, _, out = timed([sys.executable, "-c", FLOOR, str(folder)])
             walls["floor"].append(wall)
+            cpus["floor"].append(cpu)
             segments = int(out.strip())
             for run in runs:
                 cmd = [sys.executable, "-m", "aligner", "build", str(folder), "-o", str(build), "--no-cache", "--quiet"]
-                wall, peak, _ = timed(cmd + RUNS[run])
+                wall, cpu, peak, _ = timed(cmd + RUNS[run])
                 walls[run].append(wall)
+                cpus[run].append(cpu)
                 peaks[run] = max(peaks[run], peak)
                 shutil.rmtree(build, ignore_errors=True)
         floor = statistics.median(walls["floor"])
         for run in runs:
             wall = statistics.median(walls[run])
             print(f"{name:>6} {docs:5d} {run:>9} {wall:7.1f} {floor:7.1f} {wall / floor:6.2f} {docs / wall:7.2f} "
-                  f"{segments / wall:7.1f} {peaks[run] / 1e6:8.0f}", flush=True)  # fmt: skip
+                  f"{segments / wall:7.1f} {peaks[run] / 1e6:8.0f} {statistics.median(cpus[run]):6.1f} "
+                  f"{statistics.median(cpus['floor']):11.1f}", flush=True)  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
