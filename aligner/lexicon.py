@@ -17,6 +17,7 @@ import itertools
 import re
 import sqlite3
 import threading
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -128,8 +129,14 @@ class Lexicon:
                     f"{needed}: dictionary file not found; reinstall aligner (pip install --force-reinstall aligner)"
                 )
         self.path = path
-        with np.load(forms_file(path)) as filters:
-            self._listed = {name: np.cumsum(filters[name], dtype=np.uint32) for name in ("word", "reading")}
+        try:
+            with np.load(forms_file(path)) as filters:
+                self._listed = {name: np.cumsum(filters[name], dtype=np.uint32) for name in ("word", "reading")}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+            raise AlignerError(
+                f"{forms_file(path)}: damaged dictionary file ({e}); reinstall aligner"
+                " (pip install --force-reinstall aligner)"
+            ) from e
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._glosses: dict[str, tuple[frozenset[str], bool]] = {}

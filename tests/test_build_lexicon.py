@@ -118,5 +118,8 @@ def test_the_form_filter_lists_every_form_and_kanji(built, tmp_path):
     assert set(lexicon.readings(["吉川", "上", "放送", "川", "ほげ"])) == {"吉川", "上", "放送", "川"}
     alone = tmp_path / "lexicon.sqlite"
     shutil.copy(built, alone)
-    with pytest.raises(AlignerError, match=r"lexicon\.forms\.npz.*reinstall aligner"):
+    with pytest.raises(AlignerError, match=r"lexicon\.forms\.npz.*not found.*reinstall aligner"):
+        Lexicon(alone)
+    forms_file(alone).write_bytes(forms_file(built).read_bytes()[:100])  # cut short
+    with pytest.raises(AlignerError, match=r"lexicon\.forms\.npz: damaged.*reinstall aligner"):
         Lexicon(alone)
