@@ -125,24 +125,22 @@ class Lexicon:
     def __init__(self, path: Path) -> None:
         for needed in (path, forms_file(path)):
             if not needed.is_file():
-                raise AlignerError(
-                    f"{needed}: dictionary file not found; reinstall aligner (pip install --force-reinstall aligner)"
-                )
+                raise _reinstall(needed, "dictionary file not found")
         self.path = path
         try:
             with np.load(forms_file(path)) as filters:
                 self._listed = {name: np.cumsum(filters[name], dtype=np.uint32) for name in ("word", "reading")}
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
-            raise AlignerError(
-                f"{forms_file(path)}: damaged dictionary file ({e}); reinstall aligner"
-                " (pip install --force-reinstall aligner)"
-            ) from e
+            raise _reinstall(forms_file(path), f"damaged dictionary file ({e})") from e
         self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._glosses: dict[str, tuple[frozenset[str], bool]] = {}
         self._readings: dict[str, frozenset[str]] = {}
         self._english: frozenset[str] | None = None
-        self._kanji = self._load_kanji_readings()
+        try:
+            self._kanji = self._load_kanji_readings()
+        except sqlite3.DatabaseError as e:  # a file cut short or overwritten: caught here, before any work
+            raise _reinstall(path, f"damaged dictionary file ({e})") from e
 
     def _query(self, sql: str, params: list[str]) -> list[tuple]:
         with self._lock:
@@ -275,6 +273,11 @@ class Lexicon:
                 found = {plain_romaji(romanize(value.split(".")[0].strip("-")))}
             out.setdefault(literal, set()).update(r for r in found if r)
         return {k: frozenset(v) for k, v in out.items()}
+
+
+def _reinstall(path: Path, problem: str) -> AlignerError:
+    """The error for a dictionary file that is missing or damaged: its path, the problem and the fix."""
+    return AlignerError(f"{path}: {problem}; reinstall aligner (pip install --force-reinstall aligner)")
 
 
 def _base_forms(word: str) -> set[str]:

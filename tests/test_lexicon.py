@@ -133,6 +133,16 @@ def test_the_shipped_form_filter_lists_every_form_of_the_shipped_lexicon(lexicon
     assert forms_file(LEXICON_FILE).stat().st_size < 4_000_000
 
 
+@pytest.mark.parametrize("damage", ["cut short", "overwritten"])
+def test_a_damaged_database_names_the_file_and_the_fix(tmp_path: Path, damage: str):
+    path = tmp_path / "lexicon.sqlite"
+    data = LEXICON_FILE.read_bytes()
+    path.write_bytes(data[:100_000] if damage == "cut short" else b"not a database" * 1000)
+    forms_file(path).write_bytes(forms_file(LEXICON_FILE).read_bytes())
+    with pytest.raises(AlignerError, match=r"lexicon\.sqlite: damaged dictionary file.*reinstall aligner"):
+        Lexicon(path)
+
+
 def test_a_missing_database_names_the_file_and_the_fix(tmp_path: Path):
     with pytest.raises(AlignerError, match=r"nothing\.db.*reinstall aligner"):
         Lexicon(tmp_path / "nothing.db")
