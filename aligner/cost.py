@@ -150,7 +150,12 @@ class BeadCoster:
 
     def cosine(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """(k,) cosines between JA windows i:i+a and EN windows j:j+b."""
-        return np.einsum("kd,kd->k", self.window("ja", a, i), self.window("en", b, j))
+        return self.sides(a, b, i, j)[2]
+
+    def sides(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The (k, d) JA windows i:i+a and EN windows j:j+b (`window`) and their (k,) cosines."""
+        ja, en = self.window("ja", a, i), self.window("en", b, j)
+        return ja, en, np.einsum("kd,kd->k", ja, en)
 
     def length_z(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """(k,) length z-scores of the beads."""

@@ -566,9 +566,8 @@ def _align_level(
             out.append(_pair(doc_id, level, ja_side, en_side, texts, None, 0.0, False, "no_counterpart"))
             continue
         a, b, i, j = len(bead.ja), len(bead.en), np.array([bead.ja[0]]), np.array([bead.en[0]])
-        cos = float(coster.cosine(a, b, i, j)[0])
-        jv = coster.window("ja", a, i)[0]
-        ev = coster.window("en", b, j)[0]
+        ja_rows, en_rows, cosines = coster.sides(a, b, i, j)
+        cos, jv, ev = float(cosines[0]), ja_rows[0], en_rows[0]
         jp = _others(ja_pool, list(bead.ja)) if same_pool else ja_pool
         ep = _others(en_pool, list(bead.en)) if same_pool else en_pool
         near = neighbour_similarity(jv, ev, jp, ep)
