@@ -49,17 +49,33 @@ def write_jsonl_files(folder: Path, pairs: Iterable[Pair]) -> list[tuple[str, in
     return list(counts.items())
 
 
+HELD_PAIRS = 5_000
+"""A `PairStream` of at most this many pairs keeps them after its first whole pass (a small
+corpus is not parsed again at each of the writers' passes); memory stays bounded."""
+
+
 class PairStream:
     """The pairs of a JSON Lines file of `pair_record`s, read again at each pass: a corpus of
-    any size goes through the writers (which iterate, and ask its length) in little memory."""
+    any size goes through the writers (which iterate, and ask its length) in little memory.
+    One of at most HELD_PAIRS pairs is read once and then held."""
 
     def __init__(self, path: Path, count: int) -> None:
         self.path, self.count = Path(path), count
+        self._held: list[Pair] | None = None
 
     def __iter__(self) -> Iterator[Pair]:
+        if self._held is not None:
+            yield from self._held
+            return
+        held: list[Pair] | None = [] if self.count <= HELD_PAIRS else None
         with open(self.path, encoding="utf-8") as f:
             for line in f:
-                yield pair_from_record(json.loads(line))
+                pair = pair_from_record(json.loads(line))
+                if held is not None:
+                    held.append(pair)
+                yield pair
+        if held is not None and len(held) == self.count:  # a whole pass: the file said what it holds
+            self._held = held
 
     def __len__(self) -> int:
         return self.count
