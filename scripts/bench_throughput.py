@@ -168,8 +168,10 @@ def main() -> int:
         floor = statistics.median(walls["floor"])
         for run in runs:
             wall = statistics.median(walls[run])
+            # Ray's own processes are not waited for by this one: their CPU is not counted, so none is shown
+            cpu = "-" if run == "ray" else f"{statistics.median(cpus[run]):.1f}"
             print(f"{name:>6} {docs:5d} {run:>9} {wall:7.1f} {floor:7.1f} {wall / floor:6.2f} {docs / wall:7.2f} "
-                  f"{segments / wall:7.1f} {peaks[run] / 1e6:8.0f} {statistics.median(cpus[run]):6.1f} "
+                  f"{segments / wall:7.1f} {peaks[run] / 1e6:8.0f} {cpu:>6} "
                   f"{statistics.median(cpus['floor']):11.1f}", flush=True)  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
