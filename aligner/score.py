@@ -166,8 +166,8 @@ def pair_features(
 
 @lru_cache(maxsize=1024)  # a document's pairs: a paragraph pair of one sentence is its sentence pair too
 def _text_features(ja: str, en: str) -> dict[str, float | None]:
-    """The features of a pair that its text alone decides (a new dict each call site: see
-    `pair_features`, which unpacks it)."""
+    """The features of a pair that its text alone decides, as `Features` keyword arguments.
+    Every call with the same texts gets the same dict (remembered): unpack it, never change it."""
     lexical = lexical_agreement(ja, en)
     return dict(
         ja_lang=round(language_confidence(ja, "ja"), 4),
