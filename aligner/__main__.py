@@ -1,5 +1,5 @@
 """`python -m aligner` runs the command line."""
 
-from aligner.cli import app
+from aligner.cli import command
 
-app()
+command()

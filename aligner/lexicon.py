@@ -137,9 +137,9 @@ class Lexicon:
         self._glosses: dict[str, tuple[frozenset[str], bool]] = {}
         self._readings: dict[str, frozenset[str]] = {}
         self._english: frozenset[str] | None = None
-        try:
-            self._kanji = self._load_kanji_readings()
-        except sqlite3.DatabaseError as e:  # a file cut short or overwritten: caught here, before any work
+        try:  # a file cut short or overwritten: caught here, before any work
+            self._query("SELECT count(*) FROM kanji", [])
+        except sqlite3.DatabaseError as e:
             raise _reinstall(path, f"damaged dictionary file ({e})") from e
 
     def _query(self, sql: str, params: list[str]) -> list[tuple]:
@@ -222,7 +222,9 @@ class Lexicon:
         return {f: readings for f, readings in found.items() if readings}
 
     def _fetch_readings(self, forms: list[str]) -> dict[str, frozenset[str]]:
-        found = {f: set(self._kanji.get(f, ())) for f in forms}
+        found = {f: set() for f in forms}
+        for literal, readings in self._kanji_readings([f for f in forms if len(f) == 1]).items():
+            found[literal].update(readings)
         for form, kana in self._batched("SELECT form, kana FROM reading WHERE form IN ({marks})", forms):
             found[form].update(plain_romaji(romanize(reading)) for reading in kana.split(" "))
         return {f: frozenset(r for r in readings if r) for f, readings in found.items()}
@@ -257,12 +259,13 @@ class Lexicon:
             found.update(new)
         return found
 
-    def _load_kanji_readings(self) -> dict[str, frozenset[str]]:
+    def _kanji_readings(self, literals: list[str]) -> dict[str, set[str]]:
         """KANJIDIC: kanji -> on, kun (the part before the okurigana dot) and nanori readings;
         and the Chinese (pinyin, tones dropped) and Korean readings (`korean_variants`) by
         which English writes Chinese and Korean names that Japanese writes in kanji (丹東 ~
-        Dandong, 習近平 ~ Xi Jinping, 金正恩 ~ Kim Jong Un)."""
-        rows = self._query("SELECT literal, kind, value FROM kanji", [])
+        Dandong, 習近平 ~ Xi Jinping, 金正恩 ~ Kim Jong Un). Asked for the kanji a text has
+        (the whole table would take a third of a second to read and romanise at start)."""
+        rows = self._batched("SELECT literal, kind, value FROM kanji WHERE literal IN ({marks})", literals)
         out: dict[str, set[str]] = {}
         for literal, kind, value in rows:
             if kind == "pinyin":
@@ -272,7 +275,7 @@ class Lexicon:
             else:
                 found = {plain_romaji(romanize(value.split(".")[0].strip("-")))}
             out.setdefault(literal, set()).update(r for r in found if r)
-        return {k: frozenset(v) for k, v in out.items()}
+        return out
 
 
 def _reinstall(path: Path, problem: str) -> AlignerError:

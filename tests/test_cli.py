@@ -75,3 +75,24 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path: Path):
     assert result.exit_code == 2
     assert "cannot write there" in result.output and "a_file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_program_exits_with_the_apps_code_and_leaves_its_objects_to_the_exit(monkeypatch):
+    import gc
+    import subprocess
+    import sys
+
+    from aligner.cli import command
+
+    monkeypatch.setattr(sys, "argv", ["aligner", "--version"])
+    gc.unfreeze()
+    try:
+        try:
+            command()
+        except SystemExit as e:
+            assert e.code in (0, None)
+        assert gc.get_freeze_count() > 0  # the teardown will not search them for cycles
+    finally:
+        gc.unfreeze()
+    done = subprocess.run([sys.executable, "-m", "aligner", "build"], capture_output=True, text=True)
+    assert done.returncode == 2 and "Missing argument" in done.stderr
