@@ -294,14 +294,15 @@ def _base_forms(word: str) -> set[str]:
     return out
 
 
-def korean_variants(reading: str) -> set[str]:
+@lru_cache(maxsize=4096)  # KANJIDIC has about 500 distinct Korean readings, each on many kanji
+def korean_variants(reading: str) -> frozenset[str]:
     """A Korean reading in the Revised Romanization (KANJIDIC's) and the older spellings
     English still uses for names: McCune-Reischauer's k, t, p, ch for a first g, d, b, j
     and o, u for eo, eu (gim ~ Kim, jeong ~ Jong and Chong, eun ~ Un, bak ~ Pak)."""
     out = {reading, reading.replace("eo", "o").replace("eu", "u")}
     for soft, hard in (("g", "k"), ("d", "t"), ("b", "p"), ("j", "ch")):
         out |= {hard + r[1:] for r in out if r.startswith(soft)}
-    return out
+    return frozenset(out)
 
 
 @lru_cache(maxsize=65536)

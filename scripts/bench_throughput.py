@@ -8,8 +8,9 @@ in turns of JA and EN paragraphs, five pairs a post, documents cycled as needed)
 
 For each set, in fresh processes without the embedding cache:
 - floor: a process that loads the default embedder, reads the documents and encodes the
-  texts the build encodes (`pipeline.texts_to_encode`: blocks and sentences), once, in one
-  stream; its wall time, start-up included;
+  texts the build encodes (`pipeline.texts_to_encode`: blocks and sentences), each distinct
+  text once (a block of one sentence is also its sentence), in one stream; its wall time,
+  start-up included;
 - the build (`aligner build --no-cache --quiet`) with --workers 1, --workers 2 and
   --engine ray --workers 2: wall time, ratio to the floor, documents/s, segments/s, and
   the peak RSS summed over the build's processes (sampled every 0.1 s from /proc), and the
@@ -48,7 +49,7 @@ from aligner.read import read_documents
 from aligner.records import Document
 model = UseEmbedder()
 texts = [t for d in read_documents([sys.argv[1]]) if isinstance(d, Document) for t in texts_to_encode(d)]
-model.encode(texts)
+model.encode(list(dict.fromkeys(texts)))  # each text once: a block of one sentence is also its sentence
 print(len(texts))
 """
 
