@@ -668,6 +668,8 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
         spellings |= {"y" + w for w in spellings if w.startswith("u")}
         for written, read in (("th", "t"), ("ch", "k"), ("kh", "h"), ("rh", "r")):
             spellings |= {w.replace(written, read) for w in spellings if written in w}
+    elif re.match(r"u[aeio]", word):  # a first ウ before a vowel is a w (ウイリアム William, ウオーカー Walker)
+        spellings = {"w" + word[1:]}
     readings = {_spell(w) for w in spellings}
     if english:
         readings |= {re.sub(r"(.)\1+", r"\1", _NON_RHOTIC.sub("", r)) for r in readings}

@@ -71,7 +71,9 @@ _TITLE_MIN_WORDS = 4  # ... when it has at least this many
 _NOT_NAMES = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
+    # words of speech that open a sentence capitalised, and no dictionary lists as English
+    "yeah yep yup nope okay ok oh ah aha wow hey hi hello bye oops huh hmm um uh yes no".split()
 )
 
 
@@ -505,7 +507,8 @@ class _JaSide:
         self.translated: set[str] = set().union(*(g for _, run in self.runs for g in run.glosses.values()))
         self.pieces = {form: readings for _, run in self.runs for form, readings in run.pieces.items()}
         self.latin = latin_tokens(ja)
-        self.katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k.strip("ー")) >= 2]
+        # one kana is a word only when lengthened (リー Lee, ロー Law)
+        self.katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k) >= 2 and k.strip("ー")]
         self.katakana_runs = [
             (m.start(), m.end(), m.group()) for m in re.finditer(r"[ァ-ヺー]+", ja) if m.group() in self.katakana
         ]

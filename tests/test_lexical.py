@@ -146,6 +146,27 @@ def test_oh_spelling_of_a_long_o(ja, en):
     assert en_name_agreement(ja, en) == 1.0
 
 
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("リー・グレースにクローズダウン", "closes down Lee Grace"),  # one kana, lengthened
+        ("ウイリアム王子夫妻は発表した。", "Prince William and his wife announced."),  # ウイ is wi
+        ("交渉はウイルソン氏が率いた。", "The talks were led by Wilson."),
+    ],
+)
+def test_short_and_w_katakana_spell_names(ja, en):
+    assert en_name_agreement(ja, en) == 1.0
+    assert lexical_agreement(ja, en).name_evidence == 0.0
+
+
+@pytest.mark.parametrize(
+    "en", ["(PERSON2) Yeah, sure, we'll discuss it.", "(PERSON2) Okay, sure, we'll discuss it."]
+)
+def test_words_of_speech_opening_a_sentence_are_no_names(en):
+    got = lexical_agreement("(PERSON2)ええ、もちろんです、話し合っていきます。", en)
+    assert got.unexplained == () and not got.name_evidence
+
+
 EN_WORDS = st.lists(
     st.sampled_from(
         ["the", "said", "met", "in", "and", "Tokyo", "Yoshimura", "Pogba", "Mr", "Smith", "January", "Monday",

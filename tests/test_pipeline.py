@@ -31,11 +31,6 @@ def test_pscore_paragraph_pairs_are_exactly_the_gold(seeds_corpus):
     assert kept == gold
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: the default --min-score 0.90 (the lowest at which every held-out source of the grouped CV "
-    "keeps P >= 0.97) keeps 22 of the 26 gold pairs; the three left out (0.70-0.85) are translations",
-)
 def test_pscore_sentence_pairs_match_the_gold_text(seeds_corpus):
     gold_file = shared_path("eval", "dev", "interleaved", "pscore", "gold_sentences.jsonl")
     gold = {
