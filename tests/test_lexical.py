@@ -159,9 +159,7 @@ def test_short_and_w_katakana_spell_names(ja, en):
     assert lexical_agreement(ja, en).name_evidence == 0.0
 
 
-@pytest.mark.parametrize(
-    "en", ["(PERSON2) Yeah, sure, we'll discuss it.", "(PERSON2) Okay, sure, we'll discuss it."]
-)
+@pytest.mark.parametrize("en", ["(PERSON2) Yeah, sure, we'll discuss it.", "(PERSON2) Okay, sure, we'll discuss it."])
 def test_words_of_speech_opening_a_sentence_are_no_names(en):
     got = lexical_agreement("(PERSON2)ええ、もちろんです、話し合っていきます。", en)
     assert got.unexplained == () and not got.name_evidence
