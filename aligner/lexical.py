@@ -508,10 +508,12 @@ class _JaSide:
         self.pieces = {form: readings for _, run in self.runs for form, readings in run.pieces.items()}
         self.latin = latin_tokens(ja)
         # one kana is a word only when lengthened (リー Lee, ロー Law)
-        self.katakana = [k for k in re.findall(r"[ァ-ヺー]+", ja) if len(k) >= 2 and k.strip("ー")]
         self.katakana_runs = [
-            (m.start(), m.end(), m.group()) for m in re.finditer(r"[ァ-ヺー]+", ja) if m.group() in self.katakana
+            (m.start(), m.end(), m.group())
+            for m in re.finditer(r"[ァ-ヺー]+", ja)
+            if len(m.group()) >= 2 and m.group().strip("ー")
         ]
+        self.katakana = [k for _, _, k in self.katakana_runs]
         self.content_chars = [k for k, c in enumerate(ja) if _KANJI.match(c) or _KATAKANA.match(c)]
         self.katakana_names, self.loan_words = _katakana_names(ja, lexicon)
         self.kanji_names = _kanji_names(ja, lexicon)
