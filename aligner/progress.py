@@ -47,7 +47,12 @@ def track(
     if mode == "bar":
         from tqdm import tqdm
 
-        with tqdm(desc=desc, total=total, unit=unit or "it", delay=BAR_DELAY, file=stream) as bar:
+        class Bar(tqdm):
+            # no monitor thread: a build forks its encoder only when it runs no other thread
+            # (`run.encoder.start_method`); miniters=1 keeps the updates it would have forced
+            monitor_interval = 0
+
+        with Bar(desc=desc, total=total, unit=unit or "it", delay=BAR_DELAY, file=stream, miniters=1) as bar:
             for item in items:
                 yield item
                 bar.update(size(item) if size else 1)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 
 from aligner.progress import progress_mode, track
+from tests.conftest import REPO
 
 
 class _Stream(io.StringIO):
@@ -45,3 +48,17 @@ def test_off_and_bar_yield_everything() -> None:
     assert list(track(range(5), "off", "x", stream=out)) == list(range(5))
     assert out.getvalue() == ""
     assert list(track(range(5), "bar", "x", total=5, stream=out)) == list(range(5))
+
+
+def test_a_bar_runs_no_thread() -> None:
+    # a build forks its encoder only when it runs no other thread (run.encoder.start_method);
+    # a fresh process, as tqdm's monitor thread, once started, stays for the process's life
+    code = (
+        "import io, threading\n"
+        "from aligner.progress import track\n"
+        "class Tty(io.StringIO):\n"
+        "    def isatty(self): return True\n"
+        "print([threading.active_count() for _ in track(range(3), 'bar', 'x', total=3, stream=Tty())])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[1, 1, 1]"

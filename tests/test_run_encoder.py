@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pytest
 
 from aligner.config import BuildConfig
 from aligner.errors import BackendError
-from aligner.run.encoder import EncoderProcess
+from aligner.run import encoder as encoder_module
+from aligner.run.encoder import EncoderProcess, start_method
 from aligner.run.local import WorkerSpec
 from tests.conftest import REPO
 from tests.test_embed import CountingEmbedder, expected_rows
@@ -25,7 +27,9 @@ def _spec(model) -> WorkerSpec:
     return WorkerSpec(model, None, BuildConfig(), threads=1)
 
 
-def test_rows_come_back_for_their_ticket_whatever_the_order_taken():
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_rows_come_back_for_their_ticket_whatever_the_order_taken(method, monkeypatch):
+    monkeypatch.setattr(encoder_module, "start_method", lambda: method)
     with EncoderProcess(_spec(CountingEmbedder(scale=2.0))) as encoder:
         assert encoder.name == "fake"
         first = encoder.submit(["a", "bb"])
@@ -33,6 +37,20 @@ def test_rows_come_back_for_their_ticket_whatever_the_order_taken():
         np.testing.assert_array_equal(encoder.take(second), expected_rows(["ccc"], 2.0))
         np.testing.assert_array_equal(encoder.take(first), expected_rows(["a", "bb"], 2.0))
         np.testing.assert_array_equal(encoder.encode(["dddd", "e"]), expected_rows(["dddd", "e"], 2.0))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_the_child_is_spawned_while_another_thread_runs():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1:  # threads left by other tests (Ray's) keep it spawning
+        assert start_method() == "fork"
 
 
 class SlowEmbedder(CountingEmbedder):
@@ -105,7 +123,8 @@ def test_the_childs_warnings_are_logged_by_the_parent(tmp_path, caplog):
 _PARENT = """
 import sys, time
 from aligner.config import BuildConfig
-from aligner.run.encoder import EncoderProcess
+from aligner.run import encoder as encoder_module
+from aligner.run.encoder import EncoderProcess, start_method
 from aligner.run.local import WorkerSpec
 from tests.test_embed import CountingEmbedder
 encoder = EncoderProcess(WorkerSpec(CountingEmbedder(), None, BuildConfig(), threads=1))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
 
 import pytest
 
@@ -41,6 +43,32 @@ def test_a_second_build_into_a_locked_folder_is_refused(tmp_path):
     again = BuildLock(work)
     again.acquire()
     again.release()
+
+
+def _sleep(started) -> None:
+    started.set()
+    time.sleep(60)
+
+
+def test_a_forked_child_does_not_hold_the_lock_once_the_parent_lets_it_go(tmp_path):
+    # the encoder's child is forked while the lock is held; were the lock file still open in
+    # it, a resumed run started right after its parent's kill would be refused
+    work = WorkDir(tmp_path / "out")
+    lock = BuildLock(work)
+    lock.acquire()
+    context = multiprocessing.get_context("fork")
+    started = context.Event()
+    child = context.Process(target=_sleep, args=(started,), daemon=True)
+    child.start()
+    try:
+        assert started.wait(30)
+        lock.release()
+        again = BuildLock(work)
+        again.acquire()
+        again.release()
+    finally:
+        child.kill()
+        child.join()
 
 
 def test_an_unfinished_run_needs_resume_with_the_same_settings(tmp_path):

@@ -9,6 +9,8 @@ import logging
 import logging.handlers
 import multiprocessing
 import queue
+import sys
+import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,15 @@ def _serve(spec: WorkerSpec, requests: multiprocessing.Queue, results: multiproc
     del limits
 
 
+def start_method() -> str:
+    """How to start the encoder's child: "fork" on Linux when this process runs no other
+    thread, else "spawn". A forked child starts at once with the imports already made; a
+    spawned one imports aligner again first (a quarter of a second on the build's critical
+    path, before the model can load). A fork while another thread runs can leave the child
+    stuck on a lock that thread held, and macOS's system libraries are not fork-safe."""
+    return "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
+
+
 class EncoderProcess:
     """An Embedder served by a spawned child process built from `spec` (a model name and a
     cache path; an Embedder object must be picklable). `submit` queues texts and returns a
@@ -80,11 +91,12 @@ class EncoderProcess:
     the order asked. Errors of the child (a model that cannot load, an encode that fails,
     the child killed) are raised where the parent waits. Use it as a context manager.
 
-    The child is started at once, so it loads its model while the parent does other work.
+    The child is started at once (`start_method`), so it loads its model while the parent
+    does other work.
     """
 
     def __init__(self, spec: WorkerSpec) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(start_method())
         self.name = embedder_name(spec.model)
         self._requests: multiprocessing.Queue = context.Queue()
         self._results: multiprocessing.Queue = context.Queue()

@@ -71,6 +71,23 @@ class WorkDir:
         return self.root / "previous"
 
 
+_HELD: set[IO[str]] = set()
+"""The lock files this process holds."""
+
+
+def _close_inherited_locks() -> None:
+    # A forked child (the encoder's) shares its parent's open lock files, and a flock lasts
+    # while any process has its file open: a child that outlived a killed parent for a moment
+    # would refuse the --resume run started at once. Closed (never unlocked: that would free
+    # the parent's lock too).
+    for f in _HELD:
+        f.close()
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
 class BuildLock:
     """The lock of a WorkDir, held from `acquire` to `release` (or the process's end)."""
 
@@ -107,10 +124,12 @@ class BuildLock:
         f.write(f"pid {os.getpid()}")
         f.flush()
         self._file = f
+        _HELD.add(f)
 
     def release(self) -> None:
         """Let the lock go (closing the file releases the flock)."""
         if self._file is not None:
+            _HELD.discard(self._file)
             self._file.close()
             self._file = None
 
