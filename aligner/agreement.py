@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from aligner.errors import InputError
@@ -20,8 +20,9 @@ class _Number:
         (the era year of a Gregorian year, the 24-hour form of a p.m. hour).
     strong: an unmatched strong number counts against the pair; a weak one (a spelled-out
         EN word, a lone JA kanji numeral as in 一緒 or 三重, a number glued to a Latin name as
-        in COVID-19) only counts when the other side states it too, because it is as often
-        an idiom or part of a name as a number a translator would keep.
+        in COVID-19, a JA 1 as in 1人暮らし or 1粒当たり) only counts when the other side
+        states it too, because it is as often an idiom, part of a name or an article ('a',
+        'per', 'alone') as a number a translator would keep.
     listed: returned by `numbers()`; a bare EN month name ("in May") is matched against the
         JA side but is not listed, since it is not a number in the EN text.
     """
@@ -105,7 +106,7 @@ _EN_NUMBER_LIKE = {
 }  # fmt: skip
 # Units after which 'a'/'an' states the number one, as JA writes it with a digit (1時間, 1トン).
 _EN_ONE_UNITS = frozenset(
-    "hour day week month year minute second century decade ton tonne meter metre kilometer kilometre mile "
+    "hour day week month year minute second century ton tonne meter metre kilometer kilometre mile "
     "kilogram kilo gram liter litre yen dollar pound euro percent".split()
 )
 _EN_WORD = re.compile(r"[A-Za-z]+")
@@ -174,8 +175,19 @@ def _ja_value(run: str) -> float:
     return total + section + (current or 0.0)
 
 
+# News style writes a decimal point as ・ before a unit (2・5キロ 2.5 km, 29・6アール).
+_NAKAGURO_DECIMAL = re.compile(
+    r"(?<=\d)・(?=\d+(?:キロ|メートル|センチ|ミリ|アール|ヘクタール|トン|グラム|リットル|マイル|ポイント|倍|%|度|秒|万|億|兆))"
+)
+# After these a JA 1 is a rank, a date or a time, which EN states as a number too.
+_JA_ONE_KEPT = set("位番等着月日時号%")
+# A year of two digits (22年11月, 13年度, 90年代) stands for 2022, 2013, 1990 in EN.
+_SHORT_YEAR = re.compile(r"\d{2}(?=年)")
+
+
 def _ja_numbers(text: str) -> list[_Number]:
     found: list[_Number] = []
+    text = _NAKAGURO_DECIMAL.sub(".", text)
     for m in _ERA_YEAR.finditer(text):
         n = 1.0 if m["n"] == "元" else _kanji_or_digits(m["n"])
         found.append(_Number(m.start(), (_ERAS[m["era"]] + n, n)))
@@ -201,8 +213,13 @@ def _ja_numbers(text: str) -> list[_Number]:
             value = value * 10 + (int(m["bu"]) if m["bu"] else 0) + (int(m["rin"]) / 10 if m["rin"] else 0)
             # with 厘 it is a rate to three places, which EN writes as a fraction (打率1割8分2厘, .182)
             values = (value, value / 100) if m["rin"] else (value,)
+        if run.isdigit() and len(run) == 2 and _SHORT_YEAR.match(text, start):
+            values = (value, 2000 + value, 1900 + value)
         if any(c.isdigit() for c in run):
-            strong = not _glued_to_latin(text, start)
+            # one of a thing (1人, 1粒当たり, 1公演につき) is as often 'a', 'per' or 'alone' in EN
+            # as a number; a first place, a date or a time (1位, 第1, 1月1日, 1時) is not
+            article = value == 1 and after not in _JA_ONE_KEPT and before != "第"
+            strong = not _glued_to_latin(text, start) and not article
         else:
             strong = len(run) >= 2 and (not _is_kanji(after) or after in _JA_COUNTERS or bool(m["wari"]))
         found.append(_Number(start, tuple(_signed(m["sign"], v) for v in values), strong=strong))
@@ -307,6 +324,12 @@ def _en_word_numbers(text: str) -> list[_Number]:
         elif w == "a" and k + 1 < len(words) and words[k + 1][2] in _SPELLED_SCALES:
             close()
             reading = _Spelled(start, current=1.0, last="unit")  # 'a hundred', 'a million'
+        elif w in ("decade", "decades") and reading is not None and reading.last == "unit":
+            reading.current *= 10  # 'two decades' is 20年
+            reading.last = "scale"
+        elif w == "decade":
+            close()
+            found.append(_Number(start, (10.0,), strong=False))  # 'a decade', 'the past decade': 10年
         elif w in ("a", "an") and k + 1 < len(words) and words[k + 1][2] in _EN_ONE_UNITS:
             close()
             found.append(_Number(start, (1.0,), strong=False))  # 'an hour' is 1時間
@@ -323,9 +346,19 @@ def _en_word_numbers(text: str) -> list[_Number]:
     return found
 
 
+# A range whose end gives only the last two digits of a year: 1981-87, １８２７～９１年.
+_YEAR_RANGE_END = re.compile(r"(?<!\d)(?P<first>[12]\d{3})\s*[-–—~～〜]\s*(?P<end>\d{2})(?!\d)")
+
+
 def _extract(text: str, lang: str) -> list[_Number]:
     text = _nfkc(text)
     found = _ja_numbers(text) if lang == "ja" else _en_numbers(text)
+    ends = {}
+    for m in _YEAR_RANGE_END.finditer(text):
+        century, first = divmod(int(m["first"]), 100)
+        ends[m.start("end")] = float(100 * (century + (int(m["end"]) <= first)) + int(m["end"]))
+    if ends:
+        found = [replace(n, values=(*n.values, ends[n.pos])) if n.pos in ends else n for n in found]
     return sorted(found, key=lambda n: n.pos)
 
 
@@ -338,13 +371,17 @@ def numbers(text: str, lang: str) -> list[float]:
       digit, so ranges like 80-85 stay positive), 'minus', マイナス, 氷点下 make it negative;
     - JA: kanji numerals (二十五, 三百, 千二百, 〇/零, 二〇二〇) mixed freely with digits and the
       units 万/億/兆 (3万 30000, 1.2億 120000000, 2万5千 25000); N割 is N*10 percent;
-      era years become Gregorian (令和2年 2020, 平成元年 1989); 午後3時 is 3 (or 15);
+      era years become Gregorian (令和2年 2020, 平成元年 1989); a year of two digits is
+      also read in full (22年 2022, 90年代 1990); 午後3時 is 3 (or 15); 2・5キロ is 2.5;
       a numeral next to 数/何/幾 (数十人, 十数年) is vague and left out;
     - EN: scale words after digits (3 million, 1.5 billion, $3bn); spelled-out numbers
       (one..nineteen, twenty..ninety, hundred, thousand, million: 'three hundred and ten',
-      'a million'); 'a'/'an' before a unit (an hour, a week, a ton) as 1; first..twelfth;
+      'a million'); 'a'/'an' before a unit (an hour, a week, a ton) as 1; 'two decades'
+      20 and 'a decade' 10; first..twelfth;
       month names next to a day or a year (October 5, 5 October, Oct. 2020); 3 p.m. is 3
       (or 15); 10m is 10 (or 10000000) and 5k 5 (or 5000); once, twice, double, triple, both, couple, pair, dozen;
+    - the end of a year range written with two digits is also read in full (1981-87 and
+      1827～91年: 1987, 1891);
     - percentages keep their number (50% 50); ordinals keep theirs (1st, 第1 -> 1); dates
       give their parts (2020年10月5日 -> 2020, 10, 5; October 5, 2020 -> 10, 5, 2020).
 
@@ -635,6 +672,11 @@ _VOWEL_RUN = re.compile(r"[aeiou]+")
 
 # EN endings a katakana word usually lacks: Russian/ロシア, Japanese/日本, accounts/アカウント.
 _EN_SUFFIXES = ("ians", "ian", "ans", "an", "ese", "ish", "es", "s")
+# Letters read the way of another language than English: German ch (Kilcher キルヒャー, Bach
+# バッハ), Russian and Chinese zh (Prigozhin プリゴジン, Zhukov ジューコフ), hu as フ (Ahura
+# アフラ), a j read as y anywhere (Abijah アビヤ, Hallelujah ハレルヤ).
+_FOREIGN_READINGS = (("ch", "h"), ("zh", "j"), ("hu", "fu"), ("j", "y"))
+_D_BEFORE_I = re.compile(r"d+i")
 _SOFT_G = re.compile(r"g(?=[eiy])")
 
 
@@ -654,7 +696,9 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     a first j read as y (Jacob ~ ヤコブ), a first u as yu (Uri ~ ユリ), Mc as mak
     (McEnany ~ マケナニー), th read as t (Thomas ~ トマス, Timothy ~ テモテ), ch as k
     (Christ ~ キリスト, Chaldea ~ カルデヤ), kh as h (Khalid ~ ハーリド) and rh as r
-    (Rhine ~ ライン)."""
+    (Rhine ~ ライン), and the readings of other languages (`_FOREIGN_READINGS`: ch as h, zh
+    as j, hu as fu, j as y), a last v as f (Tokayev ~ トカイエフ) and di as ji (Aladdin ~
+    アラジン)."""
     word = _strip_accents(word.casefold())
     spellings = {word}
     if english:
@@ -666,8 +710,10 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
         spellings |= {"mak" + w[2:] for w in spellings if w.startswith("mc")}
         # a first u read as yu (Uri ユリ, Utah ユタ, United ユナイテッド)
         spellings |= {"y" + w for w in spellings if w.startswith("u")}
-        for written, read in (("th", "t"), ("ch", "k"), ("kh", "h"), ("rh", "r")):
+        for written, read in (("th", "t"), ("ch", "k"), ("kh", "h"), ("rh", "r"), *_FOREIGN_READINGS):
             spellings |= {w.replace(written, read) for w in spellings if written in w}
+        spellings |= {w[:-1] + "f" for w in spellings if w.endswith("v")}  # Tokayev トカイエフ, Lavrov ラブロフ
+        spellings |= {_D_BEFORE_I.sub("ji", w) for w in spellings if "di" in w}  # Aladdin アラジン, radio ラジオ
     elif re.match(r"u[aeio]", word):  # a first ウ before a vowel is a w (ウイリアム William, ウオーカー Walker)
         spellings = {"w" + word[1:]}
     readings = {_spell(w) for w in spellings}

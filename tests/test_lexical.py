@@ -159,6 +159,29 @@ def test_short_and_w_katakana_spell_names(ja, en):
     assert lexical_agreement(ja, en).name_evidence == 0.0
 
 
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("トカエフ大統領が述べた。", "President Tokayev said."),  # a last v as f
+        ("ラブロフ外相は語った。", "Foreign Minister Lavrov said."),
+        ("プリゴジン氏の声明", "the statement from Prigozhin"),  # zh as j
+        ("キルヒャーが出演していた数か月", "the months when Kilcher worked"),  # German ch as h
+        ("アフラ・マズダーの命を受け", "on the orders of Ahura Mazda"),  # hu as fu
+        ("アビヤはアサの父", "Abijah begat Asa"),  # j as y
+        ("アラジンの歌を聞いた。", "We heard the song of Alladin."),  # di as ji
+    ],
+)
+def test_names_read_the_way_of_other_languages(ja, en):
+    assert en_name_agreement(ja, en) == 1.0
+    assert lexical_agreement(ja, en).name_swap == 0.0
+
+
+def test_a_name_swapped_for_another_is_still_seen():
+    # the readings above make no name sound like any other
+    assert lexical_agreement("ラブロフ外相は語った。", "Foreign Minister Shoigu said.").name_swap == 1.0
+    assert lexical_agreement("キルヒャーが負傷した。", "Fischer was injured.").name_swap == 1.0
+
+
 @pytest.mark.parametrize("en", ["(PERSON2) Yeah, sure, we'll discuss it.", "(PERSON2) Okay, sure, we'll discuss it."])
 def test_words_of_speech_opening_a_sentence_are_no_names(en):
     got = lexical_agreement("(PERSON2)ええ、もちろんです、話し合っていきます。", en)
