@@ -887,17 +887,20 @@ _EN_NOT_NEGATION = re.compile(
 _SENTENCES = {"ja": re.compile(r"[^。！？!?\n]*[。！？!?\n]*"), "en": re.compile(r"[^.!?\n]*[.!?\n]*")}
 _QUESTION_END = re.compile(r"(?:[？?]|か[。．]?)[」』）)\"'”’\s]*$")
 # Words that say "not" without a negative form (不要 needless, 未定 not yet decided, 粉なし
-# powder-free, "yet to", "too hot to touch", "irrelevant"): a translation may render a
+# powder-free, 違う "isn't like", 対象外 "not covered", 除外 "no longer", 品切れ "out of",
+# "yet to", "too hot to touch", "irrelevant", "reluctant"): a translation may render a
 # negation by one of them, so a side holding one makes the polarity unsure.
 _JA_NEGATIVE_WORD = re.compile(
     r"[不無未非没否]|なし|ゼロ|禁止|禁物|欠|避け|控え|やめ|止め|拒|断|失敗|少な|わずか|ほとんど|滅多|苦手|難し|にく[いか]"
     r"|づら[いか]|以外|抜き|忘れ|嫌|反対|しか|悪|いまいち|イマイチ|久しぶり|久々"
+    r"|(?<!間)違[うっいえ]|(?:対象|想定|範囲|圏)外|除[外くいき]|(?:品|売り|期限)切れ|やだ"
 )
 _EN_NEGATIVE_WORD = re.compile(
     r"\b(?:\w+less|\w+-?free|free|lack\w*|fail\w*|few|fewer|little|less|least|hardly|barely|rarely|seldom|scarcely"
     r"|yet to|avoid\w*|refus\w*|den(?:y|ies|ied)|absent|missing|zero|instead|rather|too|stop\w*|prevent\w*|forg[eo]t\w*"
     r"|miss\w*|hard|difficult|only|merely|just|except|other than|beyond|away|ir\w+|im(?:possible|proper|mature)|dis\w+"
-    r"|un\w+|dunno|doubt\w*|neither|either|off|out|against|lost|lose|bad|wrong|poor\w*)\b",
+    r"|un\w+|dunno|doubt\w*|neither|either|off|out|against|lost|lose|bad|wrong|poor\w*"
+    r"|offline|reluctant\w*|superfluous|complain\w*)\b",
     re.IGNORECASE,
 )
 
@@ -931,9 +934,11 @@ _JA_PREDICATE_NEGATION = re.compile(
     r"(?:ない|なかった|ません|ませんでした|ないです|なかったです|ず|ぬ|な|(?<=[かがまらわれ])ん|ね[えー])"
     r"(?:よ|ね|よね|わ|の|んだ|のだ|んです|のです|でしょう|だろう)?[。!」』）)\s]*$"
 )
+# "I don't think", "not sure" hedge what follows, which JA negates inside or not at all
+# (違うと思います "I don't think it is right"): a negation, but no predicate's.
 _EN_PREDICATE_NEGATION = re.compile(
     r"\b(?:(?:do|does|did|is|are|am|was|were|could|would|should|has|have|had|will|can|must|may|might) not"
-    r"|cannot|\w+n['’]t|never|no longer)\b",
+    r"|cannot|\w+n['’]t|never|no longer)\b(?!\s+(?:think|believe|suppose|expect|sure|certain)\b)",
     re.IGNORECASE,
 )
 

@@ -43,8 +43,9 @@ _NAME_RUN = _NAME_WORD + r"(?:(?:[- ]| (?:of|for)(?: the)? )" + _NAME_WORD + ")*
 _EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )(?<![.!?]['\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
 _EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?:(?<=[,;:] )|(?<=[a-z] [\"“‘]))" + _NAME_RUN)
 # Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
-# Midwestern ~ 中西部 'Midwest').
-_DERIVED = ("ians", "ian", "ans", "an", "ern", "ese", "ish", "ic")
+# Midwestern ~ 中西部 'Midwest', Congressional ~ 議会 'Congress', Congressman ~ 下院議員
+# 'member of Congress', Federal ~ 連邦 'federation').
+_DERIVED = ("ians", "ian", "ans", "an", "ern", "ese", "ish", "ic", "ional", "al", "men", "man")
 # Irregular English verb forms -> the base form a gloss holds ('to buy' for bought).
 _IRREGULAR = {
     form: base
@@ -73,7 +74,10 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr prof "
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
     # words of speech that open a sentence capitalised, and no dictionary lists as English
-    "yeah yep yup nope okay ok oh ah aha wow hey hi hello bye oops huh hmm um uh yes no".split()
+    "yeah yep yup nope okay ok oh ah aha wow hey hi hello bye oops huh hmm um uh yes no "
+    # the words of older English (the King James Bible, older literature) that no gloss uses
+    "behold verily lo yea nay thou thee thy thine ye unto whence wherefore whither hither thither "
+    "lest whosoever whatsoever wheresoever hath doth dost hast art shalt wilt saith spake".split()
 )
 
 

@@ -285,9 +285,10 @@ def _reinstall(path: Path, problem: str) -> AlignerError:
 
 def _base_forms(word: str) -> set[str]:
     """A lowercase EN word and the base forms its inflection may come from (-s, -es, -ies,
-    -ed, -d, -ing)."""
+    -ed, -d, -ing, and older English's -eth and -est: goeth, maketh, answerest)."""
     out = {word}
-    endings = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"))
+    endings = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"),
+               ("eth", ""), ("eth", "e"), ("est", ""), ("est", "e"))  # older English: goeth, answerest  # fmt: skip
     for ending, base in endings:
         if word.endswith(ending) and len(word) - len(ending) >= 2:
             out.add(word[: -len(ending)] + base)

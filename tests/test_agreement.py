@@ -449,6 +449,16 @@ def test_negations(text, lang, expected):
         ("彼は何も言わずに去った。", "He left at once.", None),
         ("彼は去った。", "He left without a word.", None),
         ("行くな。", "Go.", 0.0),  # the prohibitive
+        # "I don't think", "not sure": a hedge, which JA words otherwise, is no predicate's negation
+        ("やり方が違うと思います。", "I don't think I did it the intended way.", None),
+        ("紫色のは足りるかどうか。", "But am not sure I have enough of the purple.", None),
+        ("やり方は正しいと思います。", "I did not do it the intended way.", 0.0),
+        # words that say "not": 違う, 対象外, 除外, 品切れ; reluctant, offline
+        ("日曜日のドライブとは違うんだよね。", "This isn't like a Sunday drive.", None),
+        ("対象外の人が宿泊した。", "Guests who were not covered stayed.", None),
+        ("買い換えるのは気が進まない。", "We're reluctant to buy a new one.", None),
+        ("まだ繋がらない。", "It's still offline.", None),
+        ("間違いだ。", "It is not wrong.", 0.0),  # 間違い 'wrong' is no 違う: "not wrong" turns it
     ],
 )
 def test_polarity_agreement(ja, en, expected):

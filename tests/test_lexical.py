@@ -182,6 +182,30 @@ def test_a_name_swapped_for_another_is_still_seen():
     assert lexical_agreement("キルヒャーが負傷した。", "Fischer was injured.").name_swap == 1.0
 
 
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("見よ、わたしはすぐに来る。", "Behold, I come quickly."),  # older English opening a sentence
+        ("よく言っておく。", "Verily I say unto you."),
+        ("あなたは何を求めているのか。", "What seekest thou?"),  # -est of a verb
+    ],
+)
+def test_older_english_is_no_name(ja, en):
+    got = lexical_agreement(ja, en)
+    assert got.unexplained == () and not got.name_evidence
+
+
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("議会審査法が成立した。", "The Congressional Review Act passed."),  # -al: Congress
+        ("下院議員が語った。", "The Congressman said."),  # -man: Congress
+    ],
+)
+def test_derived_words_are_translated_by_their_base(ja, en):
+    assert lexical_agreement(ja, en).unexplained == ()
+
+
 @pytest.mark.parametrize("en", ["(PERSON2) Yeah, sure, we'll discuss it.", "(PERSON2) Okay, sure, we'll discuss it."])
 def test_words_of_speech_opening_a_sentence_are_no_names(en):
     got = lexical_agreement("(PERSON2)ええ、もちろんです、話し合っていきます。", en)
