@@ -810,13 +810,6 @@ def sounds_alike(ja_word: str, en_readings: list[tuple[str, str]]) -> bool:
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")
 
 
-@lru_cache(maxsize=1)
-def _kakasi():
-    import pykakasi
-
-    return pykakasi.kakasi()
-
-
 @lru_cache(maxsize=65536)
 def plain_romaji(text: str) -> str:
     """Latin letters only, lowercase, long vowels and doubled letters folded, m before b, p
@@ -829,22 +822,6 @@ def plain_romaji(text: str) -> str:
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("ii", "i"), ("aa", "a"), ("ee", "e")):
         text = text.replace(long, short)
     return re.sub(r"(.)\1+", r"\1", text)
-
-
-def reading(ja: str) -> str:
-    """The Japanese side read out in plain romaji (kanji by their most common reading, via
-    pykakasi), folded as `plain_romaji` does; Latin letters in it are kept. Read sentence
-    by sentence (`_sentence_reading`), so that a paragraph and its sentences are read once."""
-    return plain_romaji("".join(_sentence_reading(s) for s in _READING_UNITS.findall(_nfkc(ja))))
-
-
-# A sentence and the punctuation ending it: no word pykakasi reads runs across one.
-_READING_UNITS = re.compile(r"[^。！？!?\n]*[。！？!?\n]+|[^。！？!?\n]+$")
-
-
-@lru_cache(maxsize=4096)
-def _sentence_reading(text: str) -> str:
-    return "".join(item["hepburn"] for item in _kakasi().convert(text))
 
 
 # --------------------------------------------------------------------------- polarity

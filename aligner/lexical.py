@@ -15,7 +15,6 @@ from aligner.agreement import (
     latin_tokens,
     loosely_equal,
     plain_romaji,
-    reading,
     romanize,
     sound_keys,
     sounds_alike,
@@ -336,6 +335,8 @@ def _piece_table(ja: str, pieces: dict[str, frozenset[str]]) -> _Pieces:
 
 
 _KANA = re.compile(r"[ぁ-ゖァ-ヺ]")
+# Latin words one after another, joined by spaces, dots or hyphens (Wi-Fi, Music LM, U.S.)
+_LATIN_PHRASE = re.compile(r"[A-Za-z]+(?:[\s.\-・]*[A-Za-z]+)*")
 
 
 @lru_cache(maxsize=512)
@@ -346,7 +347,8 @@ def _kana_reading(kana: str) -> str:
 def _reads_as(name: str, table: _Pieces) -> bool:
     """Whether some stretch of the JA side reads out as `name` (plain romaji): consecutive
     pieces from its `_piece_table`, each read by one of its readings, every piece after the
-    first possibly voiced (rendaku)."""
+    first possibly voiced (rendaku); a letter doubled where two pieces meet counts once, as
+    plain romaji folds it (キン肉マン kin-niku-man ~ Kinnikuman, kinikuman)."""
     n = len(name)
     for start, here in enumerate(table):
         if not any(name.startswith(r) for _, first, _ in here for r in first):
@@ -358,6 +360,8 @@ def _reads_as(name: str, table: _Pieces) -> bool:
                 continue
             for length, first, later in table[pos]:
                 for form in later if used else first:
+                    if used and form[:1] == name[used - 1]:
+                        form = form[1:]
                     if name.startswith(form, used):
                         if used + len(form) == n:
                             return True
@@ -371,9 +375,10 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
     A JA word translates an EN word when the EN word's stem (Snowball) is among the stems of
     the JA word's JMdict glosses (省 ~ Department, 放送 ~ Broadcasting). An EN word is also
     explained when it is one of the JA side's Latin tokens, sounds like one of its katakana
-    words, or is read out by it: its plain romaji equals a reading of the whole JA side
-    (pykakasi) or of consecutive JA pieces (JMdict and JMnedict readings of words and names,
-    KANJIDIC readings of single kanji: 吉川 ~ Yoshikawa, 海利 ~ Kairi, 碧山 ~ Aoiyama).
+    words, or is read out by it: its plain romaji equals a reading of consecutive JA pieces
+    (JMdict and JMnedict readings of words and names, KANJIDIC readings of single kanji, a
+    kana's sound: 吉川 ~ Yoshikawa, 海利 ~ Kairi, 碧山 ~ Aoiyama) or stands in the letters of
+    a Latin phrase there (Wi-Fi ~ WiFi).
 
     What depends on one side only is worked out once per text (`_ja_side`, `_en_side`) and
     reused by every pair the text enters: a paragraph pair, its sentence pairs, and each
@@ -501,7 +506,7 @@ class _JaSide:
     __slots__ = (
         "text", "runs", "translated", "pieces", "latin",
         "katakana", "katakana_runs", "content_chars", "katakana_names", "loan_words", "kanji_names", "meanings",
-        "name_readings", "_table", "_name_tables", "_whole", "_explained",
+        "name_readings", "_table", "_name_tables", "latin_joined", "_explained",
     )  # fmt: skip
 
     def __init__(self, ja: str, lexicon: Lexicon) -> None:
@@ -525,7 +530,7 @@ class _JaSide:
         self.name_readings = lexicon.readings(self.kanji_names)
         self._table: _Pieces | None = None
         self._name_tables: dict[str, _Pieces] = {}
-        self._whole: str | None = None  # the pykakasi reading, made when a word first needs it
+        self.latin_joined = " ".join(plain_romaji(p) for p in _LATIN_PHRASE.findall(ja))
         self._explained: dict[tuple[str, bool], bool] = {}
 
     @property
@@ -543,11 +548,9 @@ class _JaSide:
         return self._name_tables[name]
 
     def _read_out(self, plain: str) -> bool:
-        if _reads_as(plain, self.table):
-            return True
-        if self._whole is None:
-            self._whole = reading(self.text)
-        return plain in self._whole
+        """Whether consecutive pieces read out `plain` (`_reads_as`), or the letters of one of
+        the side's Latin phrases hold it (Wi-Fi ~ WiFi, Music LM ~ MusicLM)."""
+        return _reads_as(plain, self.table) or plain in self.latin_joined
 
     def explains(self, word: str, loose: bool) -> bool:
         """Whether this side explains the EN `word`: a gloss translates it (`_translated`,
@@ -565,7 +568,7 @@ class _JaSide:
         plain = plain_romaji(word)
         if word[0].isupper() and len(plain) in (2, 3) and any(plain in r for r in self.pieces.values()):
             return True
-        # the katakana first: reading the whole side out (pykakasi) is the dearest test
+        # the katakana first: reading pieces out is the dearer test
         return _spelled_in(word, self.katakana) or (word[0].isupper() and len(plain) >= 4 and self._read_out(plain))
 
 
@@ -667,10 +670,9 @@ def _ja_name_verdicts(j: _JaSide, e: _EnSide) -> list[tuple[str, bool]]:
 
 
 def warm_up() -> None:
-    """Open the dictionary and load the kanji reader now rather than at the first pair (an
-    engine calls this while its embedder loads)."""
+    """Open the dictionary now rather than at the first pair (an engine calls this while its
+    embedder loads)."""
     default_lexicon().english_words(["warm"])
-    reading("日本")
 
 
 def _halves(items: list) -> list[list]:

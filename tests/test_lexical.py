@@ -3,13 +3,10 @@ and `agreement.reading` (JA read out in plain romaji)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.agreement import reading
 from aligner.lexical import least_translated_sentence, lexical_agreement
 
 
@@ -20,7 +17,7 @@ def en_name_agreement(ja: str, en: str) -> float | None:
 @pytest.mark.parametrize(
     "ja, en, expected",
     [
-        # kanji names, read by pykakasi
+        # kanji names, read out by their pieces' readings
         ("吉村洋文知事は述べた。", "Governor Yoshimura Hirofumi said.", 1.0),
         ("大阪府の吉村洋文知事は会見で述べた。", "At a press conference, Osaka Governor Hirofumi Yoshimura said.", 1.0),
         ("吉村洋文知事と松井一郎市長が会談した。", "Governor Yoshimura met with Mayor Matsui.", 1.0),
@@ -237,46 +234,19 @@ def test_en_name_agreement_range_and_lowercase(ja, en):
 
 
 @pytest.mark.parametrize(
-    "ja, contains",
+    "ja, en",
     [
-        ("白鵬", "hakuho"),
-        ("吉村洋文", "yoshimura"),
-        ("吉村洋文", "hirofumi"),
-        ("大谷翔平", "otani"),  # Ootani folded
-        ("東京", "tokyo"),  # Toukyou folded
-        ("北海道", "hokaido"),  # Hokkaidou: long vowel and doubled letter folded
-        ("横綱白鵬が優勝した。", "hakuho"),
+        ("Wi-Fi経由で同期する。", "It syncs over WiFi."),  # the letters of a Latin phrase
+        ("「Music LMデモ版」は、おもしろい。", "The MusicLM demo is fun."),
+        ("キン肉マン対ロビンマスクの決勝戦", "the final between Kinnikuman and Robin Mask"),  # kin-niku: n once
     ],
 )
-def test_reading_of_kanji(ja, contains):
-    assert contains in reading(ja)
+def test_a_name_written_in_a_latin_phrase_or_pieces_is_explained(ja, en):
+    assert lexical_agreement(ja, en).unexplained == ()
 
 
-@pytest.mark.parametrize(
-    "ja, expected",
-    [
-        ("はくほう", "hakuho"),  # ou -> o
-        ("おおたに", "otani"),  # oo -> o
-        ("さっぽろ", "saporo"),  # pp -> p
-        ("ｶﾀｶﾅ", "katakana"),  # half-width katakana, NFKC first
-        ("Ｔｏｋｙｏ", "tokyo"),  # Latin letters kept, lowercased
-        ("ABC、2020年!", "abcnen"),  # digits and punctuation dropped
-        ("", ""),
-    ],
-)
-def test_reading_folds(ja, expected):
-    assert reading(ja) == expected
-
-
-JA_CHARS = st.sampled_from(list("白鵬吉村東京大谷はくほうおたにさっぽろカタカナーｶﾀABCabc12、。 "))
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=JA_CHARS, max_size=12))
-def test_reading_is_plain_letters(ja):
-    got = reading(ja)
-    assert re.fullmatch(r"[a-z]*", got)
-    assert not re.search(r"(.)\1", got)  # doubled letters folded
+def test_no_name_is_read_across_two_latin_phrases():
+    assert lexical_agreement("WiとFiの話", "a talk on WiFi").unexplained == ("WiFi",)
 
 
 @pytest.mark.parametrize(
