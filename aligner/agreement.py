@@ -591,7 +591,7 @@ def _combine(base: str, small: str) -> str:
     return base[:-1] + vowel
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def romanize(katakana: str) -> str:
     """Katakana (or hiragana) -> Hepburn-like romaji, lowercase.
 
@@ -686,7 +686,7 @@ def _spell(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     """A word's (key, skeleton) readings. key: the sound spelling without its final vowels
     (Japanese adds one to most final consonants: トランプ toranpu); skeleton: the key's
@@ -810,7 +810,7 @@ def sounds_alike(ja_word: str, en_readings: list[tuple[str, str]]) -> bool:
 _ROMAJI_NOISE = re.compile(r"[^a-z]+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def plain_romaji(text: str) -> str:
     """Latin letters only, lowercase, long vowels and doubled letters folded, m before b, p
     and m written n, v written b (Hakuhou and Hakuho, Yoshirou and Yoshiro, Ootani and

@@ -48,7 +48,7 @@ _RENDAKU = {
 
 _PARENTHESES = re.compile(r"\([^)]*\)\s*")
 _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
-_CACHE_LIMIT = 40_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
+_CACHE_LIMIT = 10_000  # entries per lookup cache: bounded, so memory stays flat over a crawl
 _NO_ENTRY: tuple[frozenset[str], bool] = (frozenset(), False)  # a form JMdict lacks
 
 
@@ -306,7 +306,7 @@ def korean_variants(reading: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def voiced(reading: str) -> tuple[str, ...]:
     """The forms a reading takes inside a compound: itself and with its first consonant voiced
     (kawa -> gawa, sato -> zato, hara -> bara and para, tsuki -> zuki)."""
