@@ -85,8 +85,8 @@ def start_method() -> str:
 
 
 class EncoderProcess:
-    """An Embedder served by a spawned child process built from `spec` (a model name and a
-    cache path; an Embedder object must be picklable). `submit` queues texts and returns a
+    """An Embedder served by a child process built from `spec` (a model name and a cache
+    path; an Embedder object must be picklable where the child is spawned). `submit` queues texts and returns a
     ticket, `take(ticket)` waits for their rows; `encode` does both. The child answers in
     the order asked. Errors of the child (a model that cannot load, an encode that fails,
     the child killed) are raised where the parent waits. Use it as a context manager.
