@@ -74,7 +74,15 @@ _EN_MONTH = re.compile(
 )
 _DAY_OR_YEAR_AFTER = re.compile(r"\s*(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b(?!\s*%)|\s*,?\s*\d{4}\b")
 _DAY_BEFORE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$")
-_EN_CLOCK = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<half>[AaPp])\.?[Mm]\.?(?![A-Za-z])")
+_EN_CLOCK = re.compile(r"(?<![\d.,:])(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[AaPp])\.?[Mm]\.?(?![A-Za-z])")
+# A 24-hour time of four digits with a leading zero (at 0500, 0430 hours) is an hour and its
+# minutes, where a word around says it is a time (zip 0123 is a number).
+_EN_MILITARY_TIME = re.compile(
+    r"\b(?P<before>(?:at|by|until|till|from|before|after) )?(?P<t>0(?P<h>\d)(?P<m>\d{2}))(?![\d]|[.,:]\d)"
+    r"(?P<after> (?:hours|hrs|time|GMT|UTC)\b)?",
+    re.IGNORECASE,
+)
+_EN_TIME_WORDS = {"midnight": (0.0, 24.0), "noon": (12.0,), "midday": (12.0,)}
 _EN_NUMBER = re.compile(
     _SIGN
     + r"(?P<num>"
@@ -183,11 +191,20 @@ _NAKAGURO_DECIMAL = re.compile(
 _JA_ONE_KEPT = set("位番等着月日時号%")
 # A year of two digits (22年11月, 13年度, 90年代) stands for 2022, 2013, 1990 in EN.
 _SHORT_YEAR = re.compile(r"\d{2}(?=年)")
+# Dollars and cents (3ドル74セント, $3.74) are one amount.
+_JA_DOLLARS_CENTS = re.compile(r"(?P<d>\d+)\s*(?:ドル|ユーロ)\s*(?P<c>\d{1,2})\s*セント")
+# 四半期 (a quarter of a year) and 四半世紀 are words, not the numeral four.
+_JA_QUARTER = re.compile(r"四(?=半(?:期|世紀))")
 
 
 def _ja_numbers(text: str) -> list[_Number]:
     found: list[_Number] = []
-    text = _NAKAGURO_DECIMAL.sub(".", text)
+    text = _JA_QUARTER.sub("□", _NAKAGURO_DECIMAL.sub(".", text))
+    for m in _JA_DOLLARS_CENTS.finditer(text):
+        found.append(_Number(m.start(), (int(m["d"]) + int(m["c"]) / 100,)))
+        text = _blank(text, m.start(), m.end())
+    # half past: 1時半 is 1.30 too (weak: EN also writes "half past one")
+    found.extend(_Number(m.start() + 1, (30.0,), strong=False) for m in re.finditer(r"時半", text))
     for m in _ERA_YEAR.finditer(text):
         n = 1.0 if m["n"] == "元" else _kanji_or_digits(m["n"])
         found.append(_Number(m.start(), (_ERAS[m["era"]] + n, n)))
@@ -244,6 +261,13 @@ def _en_numbers(text: str) -> list[_Number]:
         if m["m"]:
             found.append(_Number(m.start("m"), (float(m["m"]),)))
         text = _blank(text, m.start(), m.end())
+    for m in _EN_MILITARY_TIME.finditer(text):
+        if not (m["before"] or m["after"]) or int(m["m"]) > 59:  # "call us at 0197 ...": a phone number
+            continue
+        found.append(_Number(m.start("t"), (float(m["h"]),), strong=False))
+        if int(m["m"]):
+            found.append(_Number(m.start("m"), (float(m["m"]),), strong=False))
+        text = _blank(text, m.start("t"), m.end("t"))
     text = _dotted(text, found)
     for m in _EN_NUMBER.finditer(text):
         value = float(m["num"].replace(",", ""))
@@ -336,6 +360,9 @@ def _en_word_numbers(text: str) -> list[_Number]:
         elif w in _EN_NUMBER_LIKE:
             close()
             found.append(_Number(start, (float(_EN_NUMBER_LIKE[w]),), strong=False))
+        elif w in _EN_TIME_WORDS:
+            close()
+            found.append(_Number(start, _EN_TIME_WORDS[w], strong=False))  # 午前0時, 正午12時
         elif w.endswith("fold") and w[:-4] in _EN_FOLDS:
             close()
             found.append(_Number(start, (_EN_FOLDS[w[:-4]],), strong=False))  # tenfold is 10倍
@@ -382,6 +409,8 @@ def numbers(text: str, lang: str) -> list[float]:
       (or 15); 10m is 10 (or 10000000) and 5k 5 (or 5000); once, twice, double, triple, both, couple, pair, dozen;
     - the end of a year range written with two digits is also read in full (1981-87 and
       1827～91年: 1987, 1891);
+    - times: 1時半 also gives 30, 1.30pm is 1 (or 13) and 30, 0430 (a 24-hour time) 4 and
+      30, midnight 0 (or 24), noon 12; 3ドル74セント is 3.74; 四半期 (a quarter) is no four;
     - percentages keep their number (50% 50); ordinals keep theirs (1st, 第1 -> 1); dates
       give their parts (2020年10月5日 -> 2020, 10, 5; October 5, 2020 -> 10, 5, 2020).
 

@@ -210,6 +210,15 @@ def test_number_agreement_once_or_twice():
         # decades
         ("20年以上かかった", "it took more than two decades", 1.0),
         ("この10年で", "over the past decade", 1.0),
+        # times and amounts as written
+        ("午後1時半頃", "around 1.30pm", 1.0),
+        ("5時に出発する。", "We leave at 0500.", 1.0),
+        ("4時30分に集合", "assemble at 0430 hours", 1.0),
+        ("問い合わせは0197へ。", "Call us at 0197.", 1.0),  # no time: a number
+        ("7月15日午前0時から", "from midnight on July 15", 1.0),
+        ("正午に会おう。", "see you at noon", None),  # a weak number alone counts for nothing
+        ("3ドル74セント", "$3.74", 1.0),
+        ("第3四半期に18%増えた", "up 18% in the third quarter", 1.0),
     ],
 )
 def test_number_agreement_reads_years_decimals_and_ones_as_written(ja, en, expected):
