@@ -449,7 +449,7 @@ class _Run:
     pieces: dict[str, frozenset[str]]
 
 
-_RUNS_KEPT = 4096  # runs whose analysis is kept (`_runs`): a few documents' worth (see `prepare`)
+_RUNS_KEPT = 2048  # runs whose analysis is kept (`_runs`): a few documents' worth (see `prepare`)
 _RUNS: dict[tuple[str, Lexicon], _Run] = {}
 
 

@@ -181,7 +181,7 @@ def batch_texts(items: Sequence[Document | ReadFailure], config: BuildConfig = B
     return [t for item in items if isinstance(item, Document) for t in texts_to_encode(item, config)]
 
 
-PREPARED_RUNS = 2048
+PREPARED_RUNS = 1024
 """JA runs whose dictionary analysis `prepare` works out ahead at most, fewer than the
 analyses kept (`lexical._RUNS_KEPT`), so that none is dropped before it is used."""
 

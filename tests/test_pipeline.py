@@ -191,3 +191,9 @@ def test_prepare_works_out_the_runs_of_each_japanese_block_ahead(tmp_path: Path,
     monkeypatch.setattr(lexical, "_RUNS", {})
     monkeypatch.setattr(pipeline, "PREPARED_RUNS", 2)
     assert len(list(pipeline.prepare([doc, doc]))) == 1  # the first block's two runs spend the budget
+
+
+def test_prepare_works_ahead_on_fewer_runs_than_the_analyses_kept():
+    # `remember` drops the older half of the kept analyses when they would pass the limit:
+    # at the limit or above it, runs worked out ahead could be gone before their batch runs.
+    assert pipeline.PREPARED_RUNS <= lexical._RUNS_KEPT // 2
