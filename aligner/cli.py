@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ import typer
 import typer.core
 
 from aligner.config import BuildConfig
-from aligner.errors import AlignerError, InputError
+from aligner.errors import AlignerError, InputError, Interrupted
 from aligner.filters import FilterConfig
 
 # Typer prints a type tag (<path>, <float>, <list[Path]>) after every name in help; the
@@ -91,7 +92,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Build Japanese/English parallel corpora.\n\n"
     "Exit codes: 0 when at least one input was processed (bad inputs are counted on stderr and listed in the "
-    "report); 2 when none could be, or the arguments are wrong; 1 with --strict when any input was bad.",
+    "report); 2 when none could be, or the arguments are wrong; 1 with --strict when any input was bad; 130 "
+    "when a build was stopped by Ctrl-C or SIGTERM (its finished documents are kept for --resume).",
 )
 
 _state = {"debug": False}
@@ -100,6 +102,8 @@ EXIT_BAD_INPUT = 1
 """Exit code of a run with --strict that met a bad input."""
 EXIT_FAILED = 2
 """Exit code of a run that processed no input, or was given wrong arguments."""
+EXIT_INTERRUPTED = 130
+"""Exit code of a build stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it)."""
 
 
 def _version(value: bool) -> None:
@@ -152,10 +156,30 @@ def _reported(output: Path) -> Iterator[None]:
     line on stderr and exit 2 (`_fail`)."""
     try:
         yield
+    except Interrupted as e:
+        if _state["debug"]:
+            raise
+        typer.echo(f"aligner: interrupted: {e}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except AlignerError as e:
         _fail(e)
     except OSError as e:
         _fail(_write_error(output, e))
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Within: SIGTERM (a scheduler's time limit, `kill`) stops the work as Ctrl-C does, so
+    that a build says what it kept instead of vanishing."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _cache_option(no_cache: bool, cache: Path | None) -> Path | None:
@@ -222,7 +246,7 @@ def build_cli(
 
     # quiet: the inputs skipped are in report.json and counted on the closing line
     logging.getLogger("aligner").setLevel(logging.ERROR if quiet else logging.NOTSET)
-    with _reported(output):
+    with _reported(output), _terminate_as_interrupt():
         read = ReadOptions(input_format, paragraphs, tuple(glob), parse_jsonl_fields(jsonl_fields))
         filters = FilterConfig(min_score, min_chars, max_chars, max_length_z, min_lang, max_overlap, dedup)
         config = BuildConfig(model=model, filters=filters, min_alignment_score=min_alignment_score, read=read)

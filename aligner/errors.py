@@ -1,4 +1,5 @@
-"""The package's exceptions: the CLI turns an AlignerError into one line and exit code 1."""
+"""The package's exceptions: the CLI turns an AlignerError into one line and exit code 2
+(130 for `Interrupted`)."""
 
 
 class AlignerError(Exception):
@@ -11,3 +12,7 @@ class InputError(AlignerError):
 
 class BackendError(AlignerError):
     """An embedding backend cannot be built (missing extra, unknown name, bad model path)."""
+
+
+class Interrupted(AlignerError):
+    """A build stopped by Ctrl-C or SIGTERM; says how many documents it kept for --resume."""

@@ -17,7 +17,7 @@ import pytest
 
 from aligner.config import BuildConfig
 from aligner.embed import CachedEmbedder
-from aligner.errors import InputError
+from aligner.errors import InputError, Interrupted
 from aligner.export import ExportConfig
 from aligner.run import workdir
 from aligner.run.build import RunOptions, run_build
@@ -119,6 +119,53 @@ def test_a_killed_build_resumes_to_the_same_bytes(docs, cache, reference, tmp_pa
     assert not WorkDir(out).root.exists()
 
 
+SLOW_CLI = textwrap.dedent(
+    """
+    import sys, time
+    import aligner.run.build
+    from aligner.cli import command
+
+    real = aligner.run.build.process_batch
+
+    def slow(*args):
+        time.sleep(0.3)  # time for the test to stop us between batches
+        return real(*args)
+
+    aligner.run.build.process_batch = slow
+    sys.argv = ["aligner", *sys.argv[1:]]
+    command()
+    """
+)
+
+
+def _cli(*args: str, script: str = "from aligner.cli import command; command()", **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *args], cwd=REPO, stderr=subprocess.PIPE, text=True, **popen)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_build_stopped_by_ctrl_c_or_sigterm_says_how_to_resume(stop, docs, cache, tmp_path):
+    out, journal = tmp_path / "out", WorkDir(tmp_path / "out").journal
+    args = ["build", str(docs), "-o", str(out), "--cache", str(cache), "--quiet"]
+    # a session of its own: the signal goes to the whole group, as a terminal's Ctrl-C does
+    child = _cli(*args, script=SLOW_CLI, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not (journal.exists() and journal.read_bytes().count(b"\n") >= 1) and time.monotonic() < deadline:
+        assert child.poll() is None, "the build ended before it could be stopped"
+        time.sleep(0.05)
+    os.killpg(child.pid, stop)
+    err = child.communicate()[1]
+    assert child.returncode == 130
+    assert err.strip().splitlines()[-1].startswith(f"aligner: interrupted: {out}: stopped with ")
+    assert "--resume to finish" in err and "Traceback" not in err  # nor from the encoder's child
+    assert not out.exists() and 1 <= journal.read_bytes().count(b"\n") < 7
+    if stop == signal.SIGINT:
+        resumed = _cli(*args, "--resume")
+        assert resumed.wait() == 0, resumed.communicate()[1]
+        whole = _cli(*args[:3], str(tmp_path / "whole"), *args[4:])
+        assert whole.wait() == 0
+        assert _files(out) == _files(tmp_path / "whole")
+
+
 class _BatchSensitive:
     """The default embedder's rows moved by the number of texts in the call, as a real batch
     moves the last bits of a row: a resumed run gives the same bytes only when it encodes
@@ -141,7 +188,7 @@ def test_a_resumed_build_encodes_the_batches_of_an_uninterrupted_one(docs, embed
     whole = tmp_path / "whole"
     _build(docs, whole, _BatchSensitive(embedder))
     out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted, match="1 document done, kept in .*--resume"):
         _build(docs, out, _BatchSensitive(embedder, stop_after=1))
     done = WorkDir(out).journal.read_bytes().count(b"\n")
     assert done == 1  # cut after the first batch: a run batching its 6 other documents anew encodes other batches
@@ -224,7 +271,7 @@ def test_a_publication_cut_short_is_finished_by_the_next_build(docs, cache, refe
         return real_replace(src, dst)
 
     monkeypatch.setattr(workdir.os, "replace", cut)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted, match="7 documents done"):
         _build(docs, out, "use", cache)
     monkeypatch.undo()
     assert not out.exists() and workdir.is_whole(WorkDir(out).staging)

@@ -112,6 +112,29 @@ def test_a_killed_child_is_an_error_not_a_hang():
         encoder.close()
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_child_leaves_ctrl_c_to_the_parent(method, monkeypatch):
+    # a terminal's Ctrl-C reaches every process of its group; the parent stops the run
+    monkeypatch.setattr(encoder_module, "start_method", lambda: method)
+    with EncoderProcess(_spec(CountingEmbedder())) as encoder:
+        encoder.encode(["a"])  # the child is up and serving
+        os.kill(encoder._child.pid, signal.SIGINT)
+        np.testing.assert_array_equal(encoder.encode(["bb"]), expected_rows(["bb"]))
+
+
+def test_a_run_that_fails_ends_the_child_without_waiting_for_its_queue():
+    with pytest.raises(KeyboardInterrupt), EncoderProcess(_spec(SlowEmbedder(0.5))) as encoder:
+        encoder.encode(["a"])
+        for _ in range(6):  # three seconds of work nobody will read (under close's five-second wait)
+            encoder.submit(["b"])
+        raise KeyboardInterrupt
+    assert encoder._child.exitcode == -signal.SIGKILL  # killed, not ended after its queue
+    ended = EncoderProcess(_spec(CountingEmbedder()))
+    with ended:
+        ended.encode(["a"])
+    assert ended._child.exitcode == 0  # a run that ends well lets the child end by itself
+
+
 def test_the_childs_warnings_are_logged_by_the_parent(tmp_path, caplog):
     damaged = tmp_path / "emb.sqlite"
     damaged.write_bytes(b"not a database" * 64)

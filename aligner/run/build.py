@@ -15,7 +15,7 @@ from pathlib import Path
 from aligner import lexical, plots
 from aligner.config import BuildConfig
 from aligner.embed import Embedder, embedder_name
-from aligner.errors import InputError
+from aligner.errors import InputError, Interrupted
 from aligner.export import ExportConfig, write_corpus
 from aligner.export.jsonl import PairStream
 from aligner.export.pairs import pair_from_record, pair_record
@@ -128,7 +128,7 @@ def journal_and_publish(
     work = WorkDir(out)
     lock = BuildLock(work)
     lock.acquire()
-    started = False
+    started, done, journaled = False, 0, 0
     try:
         workdir.recover(work)
         workdir.check_output(out)
@@ -143,18 +143,32 @@ def journal_and_publish(
         with open(work.journal, "a", encoding="utf-8") as journal:
             for result in track(todo, options.progress, "documents", total=total):
                 workdir.append(journal, _entry(result))
+                journaled += 1
         corpus = _corpus(work, config, skipped)
         failed = corpus.processed == 0 or (options.strict and corpus.bad > 0)
         work.staging.mkdir(parents=True, exist_ok=True)
         report = write_corpus(corpus, work.staging, config, name, version, export, complete=not failed)
         workdir.publish(work)
-    except Exception:
-        if started and not options.resume and not (work.journal.exists() and work.journal.stat().st_size):
+    except BaseException as e:
+        kept = work.journal.exists() and work.journal.stat().st_size > 0
+        if started and not options.resume and not kept:
             shutil.rmtree(work.root, ignore_errors=True)  # nothing done: leave nothing to resume
+        if isinstance(e, KeyboardInterrupt):  # Ctrl-C, or SIGTERM under the CLI
+            raise _interrupted(out, work, done + journaled if kept else 0) from None
         raise
     finally:
         lock.release()
     return Outcome(report, corpus.processed, corpus.bad, not failed)
+
+
+def _interrupted(out: Path, work: WorkDir, documents: int) -> Interrupted:
+    """The one-line error of a build stopped by the user with `documents` done and journaled."""
+    if not documents:
+        return Interrupted(f"{out}: stopped before any document was done; nothing was kept")
+    return Interrupted(
+        f"{out}: stopped with {documents} document{'s' if documents > 1 else ''} done, kept in {work.root}; "
+        "run the same command with --resume to finish"
+    )
 
 
 def _map(items, model, cache, config: BuildConfig, options: RunOptions, done: int = 0) -> Iterator[DocResult]:

@@ -9,6 +9,7 @@ import logging
 import logging.handlers
 import multiprocessing
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -44,6 +45,10 @@ def _serve(spec: WorkerSpec, requests: multiprocessing.Queue, results: multiproc
     with SIGKILL leaves no child behind). Warnings go to the parent."""
     from threadpoolctl import threadpool_limits
 
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the run and
+    # ends this child (a forked child would also run the parent's SIGTERM handler)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     logging.basicConfig(level=logging.WARNING, handlers=[_ForwardLogs(results)], force=True)
     limits = threadpool_limits(spec.threads) if spec.threads else None
     try:
@@ -149,9 +154,11 @@ class EncoderProcess:
         """Texts -> (n, d) float32 unit rows, encoded by the child (after what was submitted before)."""
         return self.take(self.submit(texts))
 
-    def close(self) -> None:
-        """Stop the child: asked to end, then killed if it does not within a few seconds."""
-        if self._child.is_alive():
+    def close(self, promptly: bool = False) -> None:
+        """Stop the child: asked to end once it has answered what was asked before, then
+        killed if it does not within a few seconds; killed at once when `promptly` (the run
+        failed or was interrupted: nobody will read its answers)."""
+        if self._child.is_alive() and not promptly:
             self._requests.put(None)
             self._child.join(timeout=5)
         if self._child.is_alive():
@@ -163,5 +170,5 @@ class EncoderProcess:
     def __enter__(self) -> EncoderProcess:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(promptly=kind is not None)

@@ -5,6 +5,7 @@ in document order whatever the number of workers, so the outputs are the same.""
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -65,8 +66,11 @@ _state: dict = {}
 
 
 def _init(spec: WorkerSpec, task: Callable) -> None:
-    """Worker start: limit BLAS threads, build the embedder once."""
+    """Worker start: leave Ctrl-C to the parent (which ends the pool), limit BLAS threads,
+    build the embedder once."""
     from threadpoolctl import threadpool_limits
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     if spec.threads:
         _state["limits"] = threadpool_limits(spec.threads)
