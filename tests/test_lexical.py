@@ -292,6 +292,39 @@ def test_translated_shares_follow_the_translation():
     assert other.ja_translated < good.ja_translated and other.en_translated < good.en_translated
 
 
+@pytest.mark.parametrize(
+    "en",
+    [
+        "The government also issued a statement.",  # a discourse adverb
+        "The government shall issue a statement unto thee.",  # older English
+        "The government didn’t issue a statement.",  # a contraction with not, typographic apostrophe
+        "It's the government's statement, however, that was issued.",  # a stop word's contraction; a conjunction
+    ],
+)
+def test_function_words_are_not_asked_about(en):
+    # the content words of "The government issued a statement." and no others
+    base = lexical_agreement("政府は声明を発表した。", "The government issued a statement.")
+    assert lexical_agreement("政府は声明を発表した。", en).en_translated == base.en_translated
+
+
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        ("男たちは歩いた。", "The men walked."),  # an irregular plural
+        ("卵を産んだ。", "It laid eggs."),  # an irregular past
+        ("彼は学校へ行く。", "He goes to school."),  # and present
+        ("兄弟たちよ、聞け。", "Hear, brethren."),  # older English's plural of brother
+        ("2月に行った。", "I went in February."),  # a month by its number
+    ],
+)
+def test_irregular_forms_and_months_are_explained(ja, en):
+    assert lexical_agreement(ja, en).en_translated == 1.0
+
+
+def test_a_month_is_explained_by_its_own_number_only():
+    assert lexical_agreement("12月に行った。", "I went in February.").en_translated < 1.0
+
+
 def test_least_translated_sentence_finds_an_untranslated_sentence():
     ja = "政府は声明を発表した。"
     partial = least_translated_sentence(
