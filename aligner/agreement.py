@@ -455,6 +455,11 @@ def _match(ja: list[_Number], en: list[_Number]) -> dict[int, int]:
     return pairs
 
 
+def month_number(word: str) -> int | None:
+    """The month an EN word names (February, Feb, sept -> 2, 2, 9), or None."""
+    return _MONTHS[word[:3].lower()] if _EN_MONTH.fullmatch(word.capitalize()) else None
+
+
 def number_agreement(ja: str, en: str) -> float | None:
     """How well the numbers of the two sides agree: a Dice coefficient over multisets.
 

@@ -14,6 +14,7 @@ from aligner.agreement import (
     katakana_words,
     latin_tokens,
     loosely_equal,
+    month_number,
     plain_romaji,
     romanize,
     sound_keys,
@@ -107,14 +108,6 @@ _FUNCTION_WORDS = frozenset(
     "something someone somebody anything anyone anybody everyone everybody nobody whoever whichever whose "
     "oh ah um uh hmm huh wow hey yeah yep yup nope st nd rd th etc".split()
 )
-_MONTHS = {
-    name: k
-    for k, names in enumerate(
-        ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
-         "august aug", "september sep sept", "october oct", "november nov", "december dec"], 1
-    )
-    for name in names.split()
-}  # fmt: skip
 
 
 def _function_word(word: str) -> bool:
@@ -610,7 +603,7 @@ class _JaSide:
     def _explains(self, word: str, loose: bool) -> bool:
         if _translated(word, self.translated, loose=loose) or word.casefold() in self.latin:
             return True
-        month = _MONTHS.get(word.casefold())
+        month = month_number(word)
         if month and re.search(rf"(?<![0-9]){month}月", self.text):  # February ~ 2月 (a month in digits)
             return True
         plain = plain_romaji(word)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from aligner.agreement import (
     latin_agreement,
     latin_tokens,
+    month_number,
     negations,
     number_agreement,
     numbers,
@@ -472,3 +473,11 @@ def test_negations(text, lang, expected):
 )
 def test_polarity_agreement(ja, en, expected):
     assert polarity_agreement(ja, en) == expected
+
+
+@pytest.mark.parametrize(
+    "word, month",
+    [("February", 2), ("feb", 2), ("Sept", 9), ("MAY", 5), ("december", 12), ("Octopus", None), ("junk", None)],
+)
+def test_month_number(word, month):
+    assert month_number(word) == month
