@@ -93,7 +93,7 @@ app = typer.Typer(
     help="Build Japanese/English parallel corpora.\n\n"
     "Exit codes: 0 when at least one input was processed (bad inputs are counted on stderr and listed in the "
     "report); 2 when none could be, or the arguments are wrong; 1 with --strict when any input was bad; 130 "
-    "when a build was stopped by Ctrl-C or SIGTERM (its finished documents are kept for --resume).",
+    "when stopped by Ctrl-C (a build by SIGTERM too; its finished documents are kept for --resume).",
 )
 
 _state = {"debug": False}
@@ -153,13 +153,14 @@ def _write_error(output: Path, e: OSError) -> InputError:
 @contextmanager
 def _reported(output: Path) -> Iterator[None]:
     """Around a command's work: an AlignerError, or an OSError writing `output`, becomes one
-    line on stderr and exit 2 (`_fail`)."""
+    line on stderr and exit 2 (`_fail`); Ctrl-C one line and exit 130 (a build's line says
+    what it kept), where click would say "Aborted!" and exit 1, the code of --strict."""
     try:
         yield
-    except Interrupted as e:
+    except (Interrupted, KeyboardInterrupt) as e:
         if _state["debug"]:
             raise
-        typer.echo(f"aligner: interrupted: {e}", err=True)
+        typer.echo(f"aligner: interrupted{f': {e}' if isinstance(e, Interrupted) else ''}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except AlignerError as e:
         _fail(e)

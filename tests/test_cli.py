@@ -77,6 +77,20 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path: Path):
     assert "Traceback" not in result.output
 
 
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch):
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("猫が好きです。\tI like cats.\n", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("aligner.read.pairs.open_pairs", interrupted)
+    result = runner.invoke(app, ["score", str(pairs), "-o", str(tmp_path / "out.jsonl"), "--no-cache"])
+    assert result.exit_code == 130  # not click's "Aborted!" and 1, the exit code of --strict
+    assert result.output.strip() == "aligner: interrupted"
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_the_program_exits_with_the_apps_code_and_leaves_its_objects_to_the_exit(monkeypatch):
     import gc
     import subprocess
