@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from aligner import cli
 from aligner.cli import app
 from tests.conftest import SEEDS
 
@@ -89,6 +95,31 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path, monkeypatch):
     assert result.exit_code == 130  # not click's "Aborted!" and 1, the exit code of --strict
     assert result.output.strip() == "aligner: interrupted"
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_sigterm_stops_a_build_as_ctrl_c_does_and_is_restored_after():
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), cli._terminate_as_interrupt():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises at once; this is never reached
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_build_run_from_another_thread_leaves_the_signals_alone():
+    # only the main thread may set a signal handler: elsewhere the build runs without one
+    errors = []
+
+    def run():
+        try:
+            with cli._terminate_as_interrupt():
+                pass
+        except Exception as e:
+            errors.append(e)
+
+    other = threading.Thread(target=run)
+    other.start()
+    other.join()
+    assert errors == []
 
 
 def test_the_program_exits_with_the_apps_code_and_leaves_its_objects_to_the_exit(monkeypatch):
