@@ -31,11 +31,6 @@ def test_pscore_paragraph_pairs_are_exactly_the_gold(seeds_corpus):
     assert kept == gold
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: under the default --min-score 0.84 of the 2026-12-06 refit 22 of the 26 gold pairs are kept; "
-    "Kim Yeon- Ri (a name split by a hyphen and a space) leaves Yeon unexplained, and its pair scores 0.83",
-)
 def test_pscore_sentence_pairs_match_the_gold_text(seeds_corpus):
     gold_file = shared_path("eval", "dev", "interleaved", "pscore", "gold_sentences.jsonl")
     gold = {

@@ -204,6 +204,15 @@ EN_CASES = {
         ["Done first.", "- Plug it in.", "- Wait."],
     ),
     "emoticon": ("See you next time!:)", ["See you next time!:)"]),
+    "note-mark": (
+        "These masks are over 95% PFE. *These masks are disposable. *see below",
+        ["These masks are over 95% PFE.", "*These masks are disposable. *see below"],
+    ),
+    "emoji-before-a-word": (
+        "It's been a busy weekend. 🚨 breaking news",
+        ["It's been a busy weekend.", "🚨 breaking news"],
+    ),
+    "emoji-closing-a-sentence": ("I love it. ❤️", ["I love it. ❤️"]),
     "heading-line": (
         "Heading here\nBody text starts. Second one.",
         ["Heading here", "Body text starts.", "Second one."],
