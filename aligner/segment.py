@@ -26,8 +26,8 @@ English (`split_en`) cuts after a run of . ! ? … and its closing quotes/bracke
 space counts as closing when a space, dash or the end follows) when whitespace and then a
 plausible sentence start follow: an uppercase letter, a digit, an opening quote or
 bracket (so `[...]` begins a sentence), a letter of an uncased script (kana, kanji), or
-one of these behind a bullet (`…first. - Plug the charger…`) or a note mark glued to it
-(`…BFE. *These masks are disposable.`); or an emoji before a word, whatever its case
+one of these behind a bullet (`…first. - Plug the charger…`); or a note mark glued to a
+word (`…BFE. *These masks are disposable.`) or an emoji before a word, whatever its case
 (`…weekend. 🚨 breaking news`; not `I love it. ❤️`).
 It does not cut:
 - when no whitespace follows (3.5, v2.0, example.com, U.S.A., `time!:)`);
@@ -283,7 +283,7 @@ _DOTTED_ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]")
 _LIST_MARKER = re.compile(r"[A-Za-z]|\d{1,3}|(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 _WORD = re.compile(r"[^\W\d_]+(\.)?")
 _BULLET = re.compile(r"[•‣▪▸►▶◆◇●○■□・※→➢✓✔]|(?:[-*+–—]|\d{1,3}[.)])(?=\s)")
-_NOTE_MARK = re.compile(r"\*+(?=\S)")  # glued to its sentence: `*These masks are disposable.`
+_NOTE_MARK = re.compile(r"\*+(?=\w)")  # glued to its sentence: `*These masks are disposable.`
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF][\U0001F300-\U0001FAFF\u2600-\u27BF\ufe0f\u200d]*")
 
 
@@ -440,15 +440,18 @@ def _glued_ascii(text: str, start: int, term_end: int) -> bool:
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
-    """Whether an English sentence can start at `pos`, possibly behind a bullet (`- Plug …`)
-    or a note mark (`*These masks are disposable.`); an emoji before a word opens one
-    whatever the word's case (`weekend. 🚨 breaking news`: posts often leave a sentence in
-    lowercase), not one closing the sentence before (`I love it. ❤️`)."""
+    """Whether an English sentence can start at `pos`, possibly behind a bullet (`- Plug …`).
+    A note mark glued to a word (`*These masks are disposable.`, `*the package has changed.`)
+    or an emoji before a word opens one whatever the word's case (`weekend. 🚨 breaking
+    news`: posts often leave a sentence in lowercase); an emoji closing the sentence before
+    does not (`I love it. ❤️`)."""
+    if _NOTE_MARK.match(text, pos):
+        return True
     emoji = _EMOJI.match(text, pos)
     if emoji:
         pos = _skip_space(text, emoji.end())
         return pos < len(text) and text[pos].isalnum()
-    bullet = _BULLET.match(text, pos) or _NOTE_MARK.match(text, pos)
+    bullet = _BULLET.match(text, pos)
     if bullet:
         pos = _skip_space(text, bullet.end())
         return pos < len(text) and _starts_sentence(text[pos])

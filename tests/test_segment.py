@@ -205,8 +205,8 @@ EN_CASES = {
     ),
     "emoticon": ("See you next time!:)", ["See you next time!:)"]),
     "note-mark": (
-        "These masks are over 95% PFE. *These masks are disposable. *see below",
-        ["These masks are over 95% PFE.", "*These masks are disposable. *see below"],
+        "These masks are over 95% PFE. *These masks are disposable. *the package has changed. * not a note",
+        ["These masks are over 95% PFE.", "*These masks are disposable.", "*the package has changed. * not a note"],
     ),
     "emoji-before-a-word": (
         "It's been a busy weekend. 🚨 breaking news",
