@@ -215,7 +215,7 @@ def name_pool(docs: list[Doc]) -> list[str]:
     Framework, Chicken), as in the scoring task, whose changed names are drawn from the
     capitalised words of its documents."""
     words = {m.group() for d in docs for _, en in d for m in _EN_MID_CAPITALISED.finditer(en)}
-    return sorted(w for w in words if reads_as_name(w) or _read_as_name_inside(w))
+    return sorted(w for w in words if _read_as_name_inside(w))
 
 
 @cache
