@@ -41,6 +41,7 @@ _EN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 _NAME_WORD = r"[A-Z][a-z]+[A-Za-z]*(?:-[a-z]+)*"
 _NAME_RUN = _NAME_WORD + r"(?:(?:[- ]| (?:of|for)(?: the)? )" + _NAME_WORD + ")*"
 _EN_NAME = re.compile(r"(?:(?<=[a-z0-9)&'\"’”] )(?<![.!?]['\"’”] )|(?<=[a-z0-9,] \())" + _NAME_RUN)
+_SPEAKER_TAG = re.compile(r"^\s*[(\[][^()\[\]]{1,30}[)\]]\s+")
 _EN_NAME_AFTER_PUNCTUATION = re.compile(r"(?:(?<=[,;:] )|(?<=[a-z] [\"“‘]))" + _NAME_RUN)
 # Derived EN forms whose base word a gloss more likely holds (American ~ 米国 'America',
 # Midwestern ~ 中西部 'Midwest', Congressional ~ 議会 'Congress', Congressman ~ 下院議員
@@ -647,8 +648,10 @@ class _EnSide:
         self.words = [w for w in _EN_WORD.findall(_ACRONYM_DOTS.sub(_undot, en).replace("’", "'")) if len(w) > 1]
         self.stems = {s for w in self.words for s in _stems(w)}
         self.content = [w for w in self.words if not _function_word(w)]
-        runs = _names(_EN_NAME, en, lexicon)
-        guarded = _names(_EN_NAME_AFTER_PUNCTUATION, en, lexicon)
+        # a speaker's tag opening the text, "(PERSON6) Well, ...", leaves a sentence's start
+        spoken = _SPEAKER_TAG.sub("", en)
+        runs = _names(_EN_NAME, spoken, lexicon)
+        guarded = _names(_EN_NAME_AFTER_PUNCTUATION, spoken, lexicon)
         capitalised = sum(w[0].isupper() for w in self.content)
         if len(self.content) >= _TITLE_MIN_WORDS and capitalised > _TITLE_CASE * len(self.content):
             # a title (Kate's Flawless Royal Look) capitalises ordinary words too

@@ -209,6 +209,16 @@ def test_words_of_speech_opening_a_sentence_are_no_names(en):
     assert got.unexplained == () and not got.name_evidence
 
 
+@pytest.mark.parametrize("word", ["Well", "Like", "Then"])
+def test_a_speaker_tag_opening_the_text_leaves_a_sentence_start(word):
+    # an ordinary word after "(PERSON6) " opens the speaker's sentence: no name
+    got = lexical_agreement("(PERSON6) じゃあ、これは実際にはそうなるはず", f"(PERSON6) {word}, this should actually be it")
+    assert got.unexplained == () and not got.name_evidence
+    # a name there is still one
+    swapped = lexical_agreement("(PERSON6) 田中さんが来た", "(PERSON6) Then Suzuki came")
+    assert swapped.unexplained == ("Suzuki",) and swapped.name_evidence == 1.0
+
+
 EN_WORDS = st.lists(
     st.sampled_from(
         ["the", "said", "met", "in", "and", "Tokyo", "Yoshimura", "Pogba", "Mr", "Smith", "January", "Monday",
