@@ -544,6 +544,22 @@ def _strip_accents(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
+# Latin letters that no accent stripping reduces (Grünerløkka, Prætorium, Łódź)
+_LATIN_LETTERS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ł": "l", "Ł": "L",
+                  "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
+                  "ŧ": "t", "Ŧ": "T", "ŋ": "ng", "Ŋ": "Ng", "ĸ": "k"}  # fmt: skip
+_ACCENTED_LATIN = re.compile(r"[À-ÖØ-öø-ɏ]")
+
+
+def fold_latin(text: str) -> str:
+    """A text in NFKC with its Latin letters written without accents or ligatures (Grünerløkka
+    -> Grunerlokka, Stéphanie -> Stephanie, Prætorium -> Praetorium), so that a name is one
+    word of plain letters (those of Latin-1 and Latin Extended-A all; of Extended-B those
+    that are a letter and an accent); every other character as it was (kana keep their
+    voicing marks)."""
+    return _ACCENTED_LATIN.sub(lambda m: _LATIN_LETTERS.get(m.group()) or _strip_accents(m.group()), _nfkc(text))
+
+
 def latin_agreement(ja: str, en: str) -> float | None:
     """The share of the JA side's Latin-script tokens (iPhone, COVID, USB, NHK) that the EN
     side also has: tokens from `latin_tokens`, EN stop words dropped, accents ignored. A
@@ -708,8 +724,9 @@ _VOWEL_RUN = re.compile(r"[aeiou]+")
 _EN_SUFFIXES = ("ians", "ian", "ans", "an", "ese", "ish", "es", "s")
 # Letters read the way of another language than English: German ch (Kilcher キルヒャー, Bach
 # バッハ), Russian and Chinese zh (Prigozhin プリゴジン, Zhukov ジューコフ), hu as フ (Ahura
-# アフラ), a j read as y anywhere (Abijah アビヤ, Hallelujah ハレルヤ).
-_FOREIGN_READINGS = (("ch", "h"), ("zh", "j"), ("hu", "fu"), ("j", "y"))
+# アフラ), a j read as y anywhere (Abijah アビヤ, Hallelujah ハレルヤ), and Greek ph as p, as
+# older Japanese writes the names of the Bible (Philip ピリポ, Ephesus エペソ, Pharaoh パロ).
+_FOREIGN_READINGS = (("ch", "h"), ("zh", "j"), ("hu", "fu"), ("j", "y"), ("ph", "p"))
 _D_BEFORE_I = re.compile(r"d+i")
 _SOFT_G = re.compile(r"g(?=[eiy])")
 
@@ -731,7 +748,7 @@ def sound_keys(word: str, english: bool) -> tuple[tuple[str, str], ...]:
     (McEnany ~ マケナニー), th read as t (Thomas ~ トマス, Timothy ~ テモテ), ch as k
     (Christ ~ キリスト, Chaldea ~ カルデヤ), kh as h (Khalid ~ ハーリド) and rh as r
     (Rhine ~ ライン), and the readings of other languages (`_FOREIGN_READINGS`: ch as h, zh
-    as j, hu as fu, j as y), a last v as f (Tokayev ~ トカイエフ) and di as ji (Aladdin ~
+    as j, hu as fu, j as y, ph as p), a last v as f (Tokayev ~ トカイエフ) and di as ji (Aladdin ~
     アラジン)."""
     word = _strip_accents(word.casefold())
     spellings = {word}

@@ -4,13 +4,13 @@ other side translates, and whether the EN side's names are read out on the JA si
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from aligner.agreement import (
     EN_STOP_WORDS,
     en_candidates,
+    fold_latin,
     katakana_words,
     latin_tokens,
     loosely_equal,
@@ -252,10 +252,6 @@ WEAK_NAME_EVIDENCE = 0.5
 _CAPITALISED_WORD = re.compile(r"(?<![A-Za-z'’-])[A-Z][a-z]{2,}(?![A-Za-z])")
 
 
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
 def _ja_forms(ja: str) -> list[tuple[int, int, str]]:
     """Every substring of up to _MAX_FORM JA word characters holding a kanji or a katakana,
     with its span: the candidates for dictionary words (pure hiragana is grammar, mostly);
@@ -372,13 +368,16 @@ _Pieces = list[list[tuple[int, tuple[str, ...], tuple[str, ...]]]]
 
 def _piece_table(ja: str, pieces: dict[str, frozenset[str]]) -> _Pieces:
     """For every position of `ja`, the pieces of up to _MAX_NAME_PART characters starting
-    there that have a reading (`pieces`, or a kana's own sound), with their readings as the
-    first piece of a name and, voiced too (rendaku), as a later one."""
+    there that have a reading (`pieces`, or a kana's own sound; 々 reads as the kanji before
+    it: 担々 tantan, dandan), with their readings as the first piece of a name and, voiced
+    too (rendaku), as a later one."""
     table: _Pieces = []
     for start in range(len(ja)):
         here = []
         for length in range(1, min(_MAX_NAME_PART, len(ja) - start) + 1):
             piece = ja[start : start + length]
+            if piece == "々" and start:
+                piece = ja[start - 1]
             found = pieces.get(piece) or ((_kana_reading(piece),) if length == 1 and _KANA.match(piece) else ())
             if found:
                 first = tuple(found)
@@ -446,7 +445,7 @@ def lexical_agreement(ja: str, en: str, lexicon: Lexicon | None = None) -> Lexic
         The shares (see LexicalAgreement).
     """
     lexicon = lexicon or default_lexicon()
-    j, e = _ja_side(_nfkc(ja), lexicon), _en_side(_nfkc(en), lexicon)
+    j, e = _ja_side(fold_latin(ja), lexicon), _en_side(fold_latin(en), lexicon)
     verdict = {w: j.explains(w, loose=w not in e.ordinary) for w in e.asked}
 
     # JA side: characters of words whose glosses meet the EN words, and katakana words the EN
@@ -514,7 +513,7 @@ def prepare(ja: str, lexicon: Lexicon | None = None) -> int:
         How many runs were not known yet (0: nothing to do).
     """
     lexicon = lexicon or default_lexicon()
-    runs = [m.group() for m in _JA_WORD_RUN.finditer(_nfkc(ja))]
+    runs = [m.group() for m in _JA_WORD_RUN.finditer(fold_latin(ja))]
     new = sum((r, lexicon) not in _RUNS for r in dict.fromkeys(runs))
     if new:
         _runs(runs, lexicon)
@@ -783,7 +782,7 @@ def short_pair_translated(ja: str, en: str, lexicon: Lexicon | None = None) -> f
     そうですね -> そう) or of the words in it, else 0.0;
     None for a longer pair. An embedding knows little of a side this short."""
     lexicon = lexicon or default_lexicon()
-    ja, en = _nfkc(ja), _nfkc(en)
+    ja, en = fold_latin(ja), fold_latin(en)
     words = [w for w in _EN_WORD.findall(en) if w.casefold() not in _ARTICLES]
     ja_chars = "".join(_JA_WORD_CHAR.findall(ja))
     if not words or not ja_chars or len(_EN_WORD.findall(en)) > SHORT_WORDS or len(ja_chars) > SHORT_JA_CHARS:

@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from aligner.agreement import (
+    fold_latin,
     latin_agreement,
     latin_tokens,
     month_number,
@@ -481,3 +482,18 @@ def test_polarity_agreement(ja, en, expected):
 )
 def test_month_number(word, month):
     assert month_number(word) == month
+
+
+def test_fold_latin_plains_latin_letters_only():
+    assert fold_latin("Grünerløkka, Prætorium, Łódź, Stéphanie") == "Grunerlokka, Praetorium, Lodz, Stephanie"
+    # kana keep their voicing marks; fullwidth letters are NFKC'd
+    assert fold_latin("がぱ ＡＢＣ ヴ") == "がぱ ABC ヴ"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x30FF)))
+def test_fold_latin_leaves_no_accented_latin_letter(text):
+    folded = fold_latin(text)
+    # no letter of Latin-1 or Latin Extended-A is left but plain ones
+    assert not any("\u00c0" <= c <= "\u017f" and c not in "\u00d7\u00f7" for c in folded)
+    assert fold_latin(folded) == folded

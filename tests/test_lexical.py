@@ -166,11 +166,28 @@ def test_short_and_w_katakana_spell_names(ja, en):
         ("アフラ・マズダーの命を受け", "on the orders of Ahura Mazda"),  # hu as fu
         ("アビヤはアサの父", "Abijah begat Asa"),  # j as y
         ("アラジンの歌を聞いた。", "We heard the song of Alladin."),  # di as ji
+        ("イエスはピリポに言われた", "Jesus saith unto Philip"),  # Greek ph as p, as the Bible writes it
+        ("エペソにいる聖徒たちへ", "to the saints that are at Ephesus"),
     ],
 )
 def test_names_read_the_way_of_other_languages(ja, en):
     assert en_name_agreement(ja, en) == 1.0
     assert lexical_agreement(ja, en).name_swap == 0.0
+
+
+@pytest.mark.parametrize(
+    "ja, en",
+    [
+        # accented letters and ligatures are plain letters: one word, not "Gr" and "nerl"
+        ("おしゃれなグリューネルロッカが続く", "then trendy Grünerløkka followed"),
+        ("ステファニー・カフというブレスレット", "a bracelet called the Stéphanie Cuff"),
+        # 々 reads as the kanji before it
+        ("新メニューに担々麺", "Dandan Noodles on the new menu"),
+        ("佐々木さんが来た", "then came Sasaki"),
+    ],
+)
+def test_accented_letters_and_the_repeat_mark_are_read(ja, en):
+    assert lexical_agreement(ja, en).unexplained == ()
 
 
 def test_a_name_swapped_for_another_is_still_seen():
@@ -212,7 +229,8 @@ def test_words_of_speech_opening_a_sentence_are_no_names(en):
 @pytest.mark.parametrize("word", ["Well", "Like", "Then"])
 def test_a_speaker_tag_opening_the_text_leaves_a_sentence_start(word):
     # an ordinary word after "(PERSON6) " opens the speaker's sentence: no name
-    got = lexical_agreement("(PERSON6) じゃあ、これは実際にはそうなるはず", f"(PERSON6) {word}, this should actually be it")
+    ja = "(PERSON6) じゃあ、これは実際にはそうなるはず"
+    got = lexical_agreement(ja, f"(PERSON6) {word}, this should actually be it")
     assert got.unexplained == () and not got.name_evidence
     # a name there is still one
     swapped = lexical_agreement("(PERSON6) 田中さんが来た", "(PERSON6) Then Suzuki came")
