@@ -32,7 +32,7 @@ class FilterConfig:
         ignoring case, digits and punctuation) of an earlier pair.
     """
 
-    min_score: float = 0.86
+    min_score: float = 0.85
     min_chars: int = 2
     max_chars: int = 2000
     max_length_z: float = 4.0

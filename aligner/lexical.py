@@ -20,7 +20,7 @@ from aligner.agreement import (
     sound_keys,
     sounds_alike,
 )
-from aligner.lexicon import Lexicon, default_lexicon, remember, stem, voiced
+from aligner.lexicon import PROPER, Lexicon, default_lexicon, remember, stem, voiced
 
 _MAX_FORM = 8  # longest JA dictionary word looked up, in characters
 _MAX_NAME_PART = 4  # longest JA piece read as one part of a name
@@ -326,20 +326,23 @@ def _stems(word: str) -> set[str]:
 
 def _translated(word: str, stems: set[str], loose: bool = True) -> bool:
     """Whether a gloss stem translates `word`: one of its `_stems`, or, when `loose` (a word
-    that is no ordinary English), a stem sharing all but its last two letters (and at least
-    four) with it, as a country with its people (Greek ~ Greece, German ~ Germany, Afghan ~
-    Afghanistan), or a stem that the word's base before a derivational ending begins
-    (Scottish ~ Scotland); not Trades ~ tradition."""
+    that is no ordinary English), the stem of a proper name in a gloss (`lexicon.PROPER`)
+    sharing all but the word's last two letters (and at least four) with it, as a country
+    with its people (Greek ~ Greece, German ~ Germany, Afghan ~ Afghanistan), or beginning
+    with the word's base before a derivational ending (Icelandic ~ Iceland); not Trades ~
+    tradition, nor Conte ~ continuation or Miller ~ million: a short shared beginning with
+    any ordinary gloss is mostly chance."""
     if _stems(word) & stems:
         return True
     if not loose:
         return False
     low = word.lower()
     n = max(4, len(low) - 2)
-    if len(low) >= 4 and any(s[:n] == low[:n] for s in stems if len(s) >= n):
+    proper = [s[1:] for s in stems if s[0] == PROPER]
+    if len(low) >= 4 and any(s[:n] == low[:n] for s in proper if len(s) >= n):
         return True
     bases = [low[: -len(x)] for x in _DERIVED if low.endswith(x) and len(low) - len(x) >= 4]
-    return any(s.startswith(b) for b in bases for s in stems)  # Scottish ~ Scotland
+    return any(s.startswith(b) for b in bases for s in proper)  # Icelandic ~ Iceland
 
 
 def _spelled_in(word: str, katakana: list[str]) -> bool:

@@ -65,6 +65,18 @@ def gloss_stems(gloss: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _EN_WORD.findall(gloss.lower()) if w not in _GLOSS_NOISE and len(w) > 1)
 
 
+PROPER = "^"
+"""The mark of a stem that comes from a capitalised gloss word, a proper name (Greece ->
+"^greec"): only such stems may translate a word loosely (Greek ~ Greece, not Conte ~ continue)."""
+
+
+def proper_stems(gloss: str) -> frozenset[str]:
+    """The stems of the capitalised words of a JMdict gloss, each marked with PROPER
+    ('Greece' -> {'^greec'}, 'Republic of Korea' -> {'^republ', '^korea'}); none for a
+    gloss in lowercase."""
+    return frozenset(PROPER + stem(w) for w in re.findall(r"\b[A-Z][a-z]+", gloss))
+
+
 def gloss_initials(gloss: str) -> frozenset[str]:
     """The initials of a gloss naming something in two or more capitalised words, lowercased,
     of/and/the skipped: 'United States of America' -> {'us', 'usa'}, 'United Nations' ->
@@ -155,8 +167,9 @@ class Lexicon:
 
     def glosses(self, forms: Iterable[str]) -> dict[str, frozenset[str]]:
         """JA written forms (kanji or katakana words) -> the stems of their English glosses
-        (`gloss_stems`) and the initials of the names among them (`gloss_initials`), for the
-        forms that are JMdict headwords.
+        (`gloss_stems`), the marked stems of their capitalised words (`proper_stems`) and the
+        initials of the names among them (`gloss_initials`), for the forms that are JMdict
+        headwords.
 
         Args:
             forms: candidate words, e.g. every substring of a sentence.
@@ -177,7 +190,8 @@ class Lexicon:
         found = dict.fromkeys(forms, _NO_ENTRY)
         for form, common, glosses in self._batched(sql, forms):
             # one gloss a line: the stems of all lines at once (no word spans two), initials line by line
-            found[form] = (gloss_stems(glosses).union(*map(gloss_initials, glosses.split("\n"))), bool(common))
+            stems = gloss_stems(glosses) | proper_stems(glosses)
+            found[form] = (stems.union(*map(gloss_initials, glosses.split("\n"))), bool(common))
         return found
 
     def common_words(self, forms: Iterable[str]) -> set[str]:

@@ -33,7 +33,7 @@ def test_signature_names_every_field():
     "entry",
     [
         'model="use"',
-        "filters.min_score=0.86",
+        "filters.min_score=0.85",
         "min_alignment_score=0.5",
         "paragraph.skip=0.4",
         "paragraph.distance_weight=0.1",

@@ -61,6 +61,10 @@ def en_name_agreement(ja: str, en: str) -> float | None:
         # an ordinary word is translated by its own stem only, not a longer one's
         ("伝統を守る", "keeping the tradition of Trades", 0.0),
         ("ギリシャとの契約", "a contract with the Greek side", 1.0),  # Greek ~ Greece
+        # a name shares its beginning loosely with a proper name of a gloss only (Greece), not
+        # with any gloss: 継続 "continuation" is no Conte, 百万 "million" no Miller
+        ("継続して会見を開く", "press conferences held by Conte", 0.0),
+        ("百万人が集まった", "a crowd gathered for Miller", 0.0),
         # no name: None
         ("吉村は言った。", "Yoshimura said", None),  # the first word of a sentence is no name
         ("彼は言った。", 'He said: "Yoshimura will go."', None),  # nor the first of quoted speech
