@@ -618,9 +618,9 @@ def default_threshold(folds: list[Fold]) -> tuple[float, str]:
     F0.5 of the worst source's precision and the worst source's recall. Returns the
     threshold and the rule that chose it."""
     tables = [f.table() for f in folds]
-    for k, t in enumerate(THRESHOLDS):
-        if min(table[k][1] for table in tables) >= MIN_PRECISION:
-            return float(t), f"the lowest with precision >= {MIN_PRECISION} on every held-out source"
+    k = lowest_passing(tables)
+    if k is not None:
+        return float(THRESHOLDS[k]), f"the lowest with precision >= {MIN_PRECISION} on every held-out source"
 
     def worst_f05(k: int) -> float:
         p, r = min(table[k][1] for table in tables), min(table[k][2] for table in tables)
@@ -633,6 +633,12 @@ def default_threshold(folds: list[Fold]) -> tuple[float, str]:
     )
 
 
+def lowest_passing(tables: list[list[tuple[float, float, float]]]) -> int | None:
+    """The index of the first row (lowest threshold) at which every held-out source's table
+    has precision >= MIN_PRECISION; None when there is none."""
+    return next((k for k in range(len(tables[0])) if min(t[k][1] for t in tables) >= MIN_PRECISION), None)
+
+
 FINE_THRESHOLDS = np.round(np.arange(0.30, 0.991, 0.001), 3)
 
 
@@ -642,10 +648,10 @@ def fine_rule(folds: list[Fold]) -> tuple[float, float, float] | None:
     mean recall there; None when none does. The figure to compare settings by: on the
     0.01 grid a setting gains or loses 0.005 of mean recall by where a step falls."""
     tables = [threshold_table(f.scores, f.y, f.weights(), f.allowed, FINE_THRESHOLDS) for f in folds]
-    for k, t in enumerate(FINE_THRESHOLDS):
-        if min(table[k][1] for table in tables) >= MIN_PRECISION:
-            return float(t), min(table[k][1] for table in tables), float(np.mean([table[k][2] for table in tables]))
-    return None
+    k = lowest_passing(tables)
+    if k is None:
+        return None
+    return float(FINE_THRESHOLDS[k]), min(t[k][1] for t in tables), float(np.mean([t[k][2] for t in tables]))
 
 
 def print_folds(folds: list[Fold], threshold: float, label: str) -> tuple[float, float, float]:

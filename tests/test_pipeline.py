@@ -42,8 +42,8 @@ def test_pscore_sentence_pairs_match_the_gold_text(seeds_corpus):
         if p.doc == PSCORE and p.level == "sentence"
     }
     assert len(gold) == 26
-    # the default --min-score is the grouped CV's (precision first): at 0.86, one gold pair
-    # scores 0.85 and two more under 0.8
+    # the default --min-score is the grouped CV's (precision first): a few gold pairs, loosely
+    # translated, score under it
     assert len(kept & gold) >= 22
     assert len(kept & gold) / len(kept) >= 0.85
 
