@@ -548,7 +548,8 @@ def _strip_accents(word: str) -> str:
 _LATIN_LETTERS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ł": "l", "Ł": "L",
                   "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
                   "ŧ": "t", "Ŧ": "T", "ŋ": "ng", "Ŋ": "Ng", "ĸ": "k"}  # fmt: skip
-_ACCENTED_LATIN = re.compile(r"[À-ÖØ-öø-ɏ]")
+# with the combining accents after it that NFKC could not compose into it (À + ̀ stays two)
+_ACCENTED_LATIN = re.compile(r"[À-ÖØ-öø-ɏ][\u0300-\u036f]*")
 
 
 def fold_latin(text: str) -> str:
@@ -557,7 +558,7 @@ def fold_latin(text: str) -> str:
     word of plain letters (those of Latin-1 and Latin Extended-A all; of Extended-B those
     that are a letter and an accent); every other character as it was (kana keep their
     voicing marks)."""
-    return _ACCENTED_LATIN.sub(lambda m: _LATIN_LETTERS.get(m.group()) or _strip_accents(m.group()), _nfkc(text))
+    return _ACCENTED_LATIN.sub(lambda m: _LATIN_LETTERS.get(m.group()[0]) or _strip_accents(m.group()), _nfkc(text))
 
 
 def latin_agreement(ja: str, en: str) -> float | None:
