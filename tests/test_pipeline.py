@@ -194,3 +194,24 @@ def test_prepare_works_ahead_on_fewer_runs_than_the_analyses_kept():
     # `remember` drops the older half of the kept analyses when they would pass the limit:
     # at the limit or above it, runs worked out ahead could be gone before their batch runs.
     assert pipeline.PREPARED_RUNS <= lexical._RUNS_KEPT // 2
+
+
+def test_sentence_beads_get_a_second_look_with_the_joined_source_text(tmp_path: Path, embedder, monkeypatch):
+    calls = []
+    real = pipeline.refine_beads
+
+    def spy(beads, coster, join, encode, params):
+        calls.append((join("ja", (0, 1)), join("en", (0, 1)), params))
+        return real(beads, coster, join, encode, params)
+
+    monkeypatch.setattr(pipeline, "refine_beads", spy)
+    path = tmp_path / "doc.txt"
+    path.write_text("今日は晴れです。明日は雨です。\n\nIt is sunny today.  It will rain tomorrow.\n", encoding="utf-8")
+    pairs, _ = align_document(next(iter(read_documents([path]))), embedder)
+    # once, at sentence level (paragraphs get none), joining sentences as the source has them
+    joined = ("今日は晴れです。明日は雨です。", "It is sunny today.  It will rain tomorrow.")
+    assert calls == [(*joined, BuildConfig().refine)]
+    assert [(p.ja, p.en) for p in pairs if p.level == "sentence"] == [
+        ("今日は晴れです。", "It is sunny today."),
+        ("明日は雨です。", "It will rain tomorrow."),
+    ]

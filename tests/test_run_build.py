@@ -169,17 +169,16 @@ def test_a_build_stopped_by_ctrl_c_or_sigterm_says_how_to_resume(stop, docs, cac
 class _BatchSensitive:
     """The default embedder's rows moved by the number of texts in the call, as a real batch
     moves the last bits of a row: a resumed run gives the same bytes only when it encodes
-    the batches the uninterrupted run encoded. With `stop_after`, the build is interrupted
-    at that call."""
+    the batches the uninterrupted run encoded. With `stop_at`, the build is interrupted at
+    the first call that holds that text."""
 
     name = "use"
 
-    def __init__(self, inner, stop_after: int | None = None) -> None:
-        self.inner, self.stop_after, self.calls = inner, stop_after, 0
+    def __init__(self, inner, stop_at: str | None = None) -> None:
+        self.inner, self.stop_at = inner, stop_at
 
     def encode(self, texts):
-        self.calls += 1
-        if self.stop_after is not None and self.calls > self.stop_after:
+        if self.stop_at in texts:
             raise KeyboardInterrupt
         return self.inner.encode(texts) + 1e-3 * len(texts)
 
@@ -189,7 +188,7 @@ def test_a_resumed_build_encodes_the_batches_of_an_uninterrupted_one(docs, embed
     _build(docs, whole, _BatchSensitive(embedder))
     out = tmp_path / "out"
     with pytest.raises(Interrupted, match="1 document done, kept in .*--resume"):
-        _build(docs, out, _BatchSensitive(embedder, stop_after=1))
+        _build(docs, out, _BatchSensitive(embedder, stop_at="第2号のお知らせです。"))  # the second batch
     done = WorkDir(out).journal.read_bytes().count(b"\n")
     assert done == 1  # cut after the first batch: a run batching its 6 other documents anew encodes other batches
     _build(docs, out, _BatchSensitive(embedder), resume=True)

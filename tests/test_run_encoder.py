@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from aligner.config import BuildConfig
+from aligner.embed import ENCODE_CHUNK
 from aligner.errors import BackendError
 from aligner.run import encoder as encoder_module
 from aligner.run.encoder import EncoderProcess, start_method
@@ -146,6 +147,7 @@ def test_the_childs_warnings_are_logged_by_the_parent(tmp_path, caplog):
 _PARENT = """
 import sys, time
 from aligner.config import BuildConfig
+from aligner.embed import ENCODE_CHUNK
 from aligner.run import encoder as encoder_module
 from aligner.run.encoder import EncoderProcess, start_method
 from aligner.run.local import WorkerSpec
@@ -170,3 +172,45 @@ def test_a_parent_killed_with_sigkill_leaves_no_child(tmp_path):
         assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
     finally:
         parent.kill()
+
+
+class GatedEmbedder(CountingEmbedder):
+    """The fake embedder, logging the first text of each call to `log`, and holding its calls
+    until the file `gate` exists, having made the file `entered` (picklable: the child
+    builds it)."""
+
+    def __init__(self, log: Path, gate: Path, entered: Path) -> None:
+        super().__init__()
+        self.log, self.gate, self.entered = str(log), str(gate), str(entered)
+
+    def encode(self, texts):
+        Path(self.entered).touch()
+        while not os.path.exists(self.gate):
+            time.sleep(0.01)
+        with open(self.log, "a", encoding="utf-8") as f:
+            f.write((texts[0] if texts else "") + "\n")
+        return super().encode(texts)
+
+
+def test_an_urgent_request_is_answered_between_the_chunks_of_an_earlier_one(tmp_path: Path):
+    log, gate, entered = tmp_path / "log", tmp_path / "gate", tmp_path / "entered"
+    batch = [f"t{k}" for k in range(3 * ENCODE_CHUNK)]
+    with EncoderProcess(_spec(GatedEmbedder(log, gate, entered))) as encoder:
+        ticket = encoder.submit(batch)
+        while not entered.exists():  # the child is in its first chunk
+            time.sleep(0.01)
+        urgent = encoder.submit(["now"], urgent=True)
+        time.sleep(0.5)  # the urgent request reaches the child's queue while that chunk waits
+        gate.touch()
+        np.testing.assert_array_equal(encoder.take(urgent), expected_rows(["now"]))
+        np.testing.assert_array_equal(encoder.take(ticket), expected_rows(batch))
+    chunk_starts = [batch[k] for k in range(0, len(batch), ENCODE_CHUNK)]
+    assert log.read_text().split() == [chunk_starts[0], "now", *chunk_starts[1:]]
+
+
+@pytest.mark.slow
+def test_a_request_encoded_chunk_by_chunk_gives_the_bytes_of_one_call(embedder):
+    texts = [f"文{k}。テストの文です。" if k % 2 else f"Sentence {k}." for k in range(2 * ENCODE_CHUNK + 5)]
+    with EncoderProcess(WorkerSpec("use", None, BuildConfig(), threads=1)) as encoder:
+        rows = encoder.take(encoder.submit(texts))
+    assert rows.tobytes() == embedder.encode(texts).tobytes()

@@ -12,12 +12,13 @@ import queue
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aligner.embed import embedder_name
+from aligner.embed import ENCODE_CHUNK, embedder_name
 from aligner.errors import BackendError
 
 if TYPE_CHECKING:
@@ -40,9 +41,11 @@ class _ForwardLogs(logging.handlers.QueueHandler):
 
 def _serve(spec: WorkerSpec, requests: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
     """The child's loop: build the embedder (its BLAS threads limited to `spec.threads`), say
-    "ready" or send the error, then answer each (ticket, texts) request with (ticket, rows)
-    or (ticket, error), in order, until a None request or the parent's end (a parent killed
-    with SIGKILL leaves no child behind). Warnings go to the parent."""
+    "ready" or send the error, then answer each (ticket, texts, urgent) request with (ticket,
+    rows) or (ticket, error), until a None request or the parent's end (a parent killed
+    with SIGKILL leaves no child behind). Requests are answered in the order asked, but an
+    urgent one (a few texts the parent waits for) is answered as soon as the chunk being
+    encoded is done (`_Pending`). Warnings go to the parent."""
     from threadpoolctl import threadpool_limits
 
     # Ctrl-C reaches every process of the terminal's group: the parent stops the run and
@@ -58,26 +61,75 @@ def _serve(spec: WorkerSpec, requests: multiprocessing.Queue, results: multiproc
         return
     results.put((_START, None))
     parent = multiprocessing.parent_process()
+    waiting: deque[_Pending] = deque()
     while True:
-        try:
-            request = requests.get(timeout=_POLL_SECONDS)
-        except queue.Empty:
-            if parent is None or parent.is_alive():
-                continue
-            request = _GONE
-        except (EOFError, OSError):
-            request = _GONE
+        request = _next_request(requests, parent, block=not waiting)
         if request is _GONE:  # the parent was killed: end without waiting to send answers nobody reads
             results.cancel_join_thread()
             return
         if request is None:
             return
-        ticket, texts = request
-        try:
-            results.put((ticket, embedder.encode(texts)))
-        except Exception as e:
-            results.put((ticket, e))
+        if request is not _NOTHING:
+            ticket, texts, urgent = request
+            pending = _Pending(ticket, texts)
+            if not urgent:
+                waiting.append(pending)
+                continue
+            while not pending.step(embedder):
+                pass
+            results.put(pending.answer())
+            continue
+        pending = waiting[0]
+        if pending.step(embedder):
+            waiting.popleft()
+            results.put(pending.answer())
     del limits
+
+
+_NOTHING = object()  # what `_next_request` gives when no request is there and it may not wait
+
+
+def _next_request(requests: multiprocessing.Queue, parent, block: bool) -> object:
+    """The next request, None (end), `_GONE` (the parent has ended) or, when not `block`ing
+    and none is there, `_NOTHING`."""
+    while True:
+        try:
+            return requests.get(timeout=_POLL_SECONDS) if block else requests.get(block=False)
+        except queue.Empty:
+            if not block:
+                return _NOTHING
+            if parent is None or parent.is_alive():
+                continue
+            return _GONE
+        except (EOFError, OSError):
+            return _GONE
+
+
+class _Pending:
+    """A request being encoded ENCODE_CHUNK texts at a time, as the embedders themselves chunk
+    them (`embed.in_chunks`), so its rows are the bytes of one call."""
+
+    def __init__(self, ticket: int, texts: list[str]) -> None:
+        self.ticket, self.texts, self.rows, self.done = ticket, texts, [], 0
+        self.error: Exception | None = None
+
+    def step(self, embedder) -> bool:
+        """Encode the next chunk (an empty request: its one empty chunk); returns whether the
+        request is complete."""
+        chunk = self.texts[self.done : self.done + ENCODE_CHUNK]
+        try:
+            self.rows.append(embedder.encode(chunk))
+        except Exception as e:
+            self.error = e
+            return True
+        self.done += len(chunk)
+        return self.done >= len(self.texts)
+
+    def answer(self) -> tuple[int, object]:
+        """(ticket, rows of all its texts), or (ticket, the error)."""
+        if self.error is not None:
+            return self.ticket, self.error
+        return self.ticket, np.concatenate(self.rows)
 
 
 def start_method() -> str:
@@ -91,10 +143,11 @@ def start_method() -> str:
 
 class EncoderProcess:
     """An Embedder served by a child process built from `spec` (a model name and a cache
-    path; an Embedder object must be picklable where the child is spawned). `submit` queues texts and returns a
-    ticket, `take(ticket)` waits for their rows; `encode` does both. The child answers in
-    the order asked. Errors of the child (a model that cannot load, an encode that fails,
-    the child killed) are raised where the parent waits. Use it as a context manager.
+    path; an Embedder object must be picklable where the child is spawned). `submit` queues
+    texts and returns a ticket, `take(ticket)` waits for their rows; `encode` does both, as
+    an urgent request. The child answers in the order asked, urgent requests first. Errors
+    of the child (a model that cannot load, an encode that fails, the child killed) are
+    raised where the parent waits. Use it as a context manager.
 
     The child is started at once (`start_method`), so it loads its model while the parent
     does other work.
@@ -110,10 +163,12 @@ class EncoderProcess:
         self._next = 0
         self._arrived: dict[int, object] = {}
 
-    def submit(self, texts: Sequence[str]) -> int:
-        """Queue `texts` to encode; returns the ticket to `take` their rows with."""
+    def submit(self, texts: Sequence[str], urgent: bool = False) -> int:
+        """Queue `texts` to encode; returns the ticket to `take` their rows with. An `urgent`
+        request (a few texts this process waits for) is encoded before the requests
+        queued earlier, as soon as the chunk being encoded is done."""
         ticket, self._next = self._next, self._next + 1
-        self._requests.put((ticket, list(texts)))
+        self._requests.put((ticket, list(texts), urgent))
         return ticket
 
     def take(self, ticket: int, meanwhile: Iterator[object] | None = None) -> np.ndarray:
@@ -151,8 +206,9 @@ class EncoderProcess:
         return answer
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Texts -> (n, d) float32 unit rows, encoded by the child (after what was submitted before)."""
-        return self.take(self.submit(texts))
+        """Texts -> (n, d) float32 unit rows, encoded by the child as an urgent request (before
+        the batches submitted ahead: this process waits for them)."""
+        return self.take(self.submit(texts, urgent=True))
 
     def close(self, promptly: bool = False) -> None:
         """Stop the child: asked to end once it has answered what was asked before, then

@@ -1,0 +1,148 @@
+"""A second look at the sentence beads the DP chose, with the embedding of the joined text.
+
+The DP (`align.align` over a `cost.BeadCoster`) embeds a side of two segments as the
+weighted mean of their embeddings, so it often cannot tell a sentence split in two on one
+side (a 1-2 or 2-1 bead) from a 1-1 bead beside a segment without counterpart (a skip):
+both means sit about as close to the other side. The encoder can tell them apart: the
+joined text of a sentence split in two comes out closer to its translation than either
+half, while a translated sentence with an untranslated neighbour joined to it comes out
+farther than the sentence alone. So, for every place where the DP chose one of the two,
+the joined text is encoded and the choice is reversed where the encoding disagrees by more
+than a margin (`RefineParams`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from aligner.cost import BeadCoster
+from aligner.records import Bead
+
+
+@dataclass(frozen=True, slots=True)
+class RefineParams:
+    """The margins of `refine_beads`, in cosine.
+
+    merge_gain: how much closer to its counterpart the joined text of a 1-1 bead and a
+        skipped neighbour must be than the bead's own segment, for the neighbour to join it.
+    split_gain: how much closer one member of a 1-2 or 2-1 bead must be alone than the
+        joined text, for the other member to leave the bead as a skip.
+
+    Chosen on alignment cases made from the training pairs, by their worst source
+    (scripts/bench_costs.py), never on the dev cases.
+    """
+
+    merge_gain: float = 0.0
+    split_gain: float = 0.03
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """One place where the DP chose between a 1-1 bead `single` with a skipped neighbour and
+    the bead `joined` holding both: `at` are the positions of the beads it chose, `merged`
+    whether it chose `joined`, `lang` the side of `joined` with two segments."""
+
+    at: tuple[int, ...]
+    merged: bool
+    single: Bead
+    joined: Bead
+    lang: str
+
+
+def refine_beads(
+    beads: Sequence[Bead],
+    coster: BeadCoster,
+    join: Callable[[str, tuple[int, ...]], str],
+    encode: Callable[[list[str]], np.ndarray],
+    params: RefineParams = RefineParams(),
+) -> list[Bead]:
+    """Reverse the DP's choices between a 1-1 bead with a skipped neighbour and a 1-2 or
+    2-1 bead where the embedding of the joined text disagrees with it by more than a margin.
+
+    A skip next to a 1-1 bead joins it when the joined text is closer to the other side than
+    the bead's segment by more than `params.merge_gain`; a 1-2 or 2-1 bead gives up one
+    end as a skip when that end's other member alone is closer than the joined text by
+    more than `params.split_gain`. Where two changes touch one bead, the larger gain is
+    made. All joined texts are encoded in one call (none when no bead qualifies).
+
+    Args:
+        beads: the DP's beads over the coster's segments, in order.
+        coster: the BeadCoster they were chosen with: it gives each segment's row and the
+            cost of a new bead; a bead it rules out (infinite cost) is never made.
+        join: (lang, segment indices) -> the text of those segments as the source joins them.
+        encode: texts -> (n, d) unit rows, from the embedder the coster's rows came from.
+        params: the margins.
+
+    Returns:
+        Beads covering the same segments in order, each new one with the coster's cost.
+    """
+    choices = [c for c in _choices(beads) if np.isfinite(_cost(coster, c.joined))]
+    if not choices:
+        return list(beads)
+    texts = list(dict.fromkeys(join(c.lang, _joined_side(c)) for c in choices))
+    rows = dict(zip(texts, encode(texts)))
+    edits: list[tuple[float, tuple[int, ...], list[Bead]]] = []
+    for c in choices:
+        other = "en" if c.lang == "ja" else "ja"
+        other_row = coster.window(other, 1, np.array(_side(c.single, other)))[0]
+        joined_cos = float(rows[join(c.lang, _joined_side(c))] @ other_row)
+        single_cos = float(coster.cosine(1, 1, np.array(c.single.ja), np.array(c.single.en))[0])
+        if c.merged and single_cos - joined_cos > params.split_gain:
+            edits.append((single_cos - joined_cos, c.at, _split(c, coster)))
+        elif not c.merged and joined_cos - single_cos > params.merge_gain:
+            edits.append((joined_cos - single_cos, c.at, [_with_cost(c.joined, coster)]))
+    out: dict[int, list[Bead]] = {}
+    for _, at, new in sorted(edits, key=lambda e: (-e[0], e[1])):
+        if any(k in out for k in at):
+            continue
+        out.update({k: [] for k in at})
+        out[at[0]] = new
+    return [b for k, bead in enumerate(beads) for b in out.get(k, [bead])]
+
+
+def _choices(beads: Sequence[Bead]) -> list[_Choice]:
+    """Every skip next to a 1-1 bead and every 1-2 or 2-1 bead, as a `_Choice`."""
+    found = []
+    for k, bead in enumerate(beads):
+        shape = (len(bead.ja), len(bead.en))
+        if shape in ((1, 0), (0, 1)):
+            for n in (k - 1, k + 1):
+                if 0 <= n < len(beads) and (len(beads[n].ja), len(beads[n].en)) == (1, 1):
+                    joined = Bead(tuple(sorted(bead.ja + beads[n].ja)), tuple(sorted(bead.en + beads[n].en)), 0.0)
+                    found.append(_Choice(tuple(sorted((k, n))), False, beads[n], joined, "ja" if bead.ja else "en"))
+        elif shape in ((1, 2), (2, 1)):
+            lang = "ja" if shape == (2, 1) else "en"
+            for keep in _side(bead, lang):
+                single = Bead((keep,), bead.en, 0.0) if lang == "ja" else Bead(bead.ja, (keep,), 0.0)
+                found.append(_Choice((k,), True, single, bead, lang))
+    return found
+
+
+def _split(c: _Choice, coster: BeadCoster) -> list[Bead]:
+    """The beads replacing a joined bead: its single and a skip of the member left out, in order."""
+    left = [k for k in _side(c.joined, c.lang) if k not in _side(c.single, c.lang)][0]
+    skip = Bead((left,), (), 0.0) if c.lang == "ja" else Bead((), (left,), 0.0)
+    pair = [_with_cost(skip, coster), _with_cost(c.single, coster)]
+    return pair if left < _side(c.single, c.lang)[0] else pair[::-1]
+
+
+def _side(bead: Bead, lang: str) -> tuple[int, ...]:
+    return bead.ja if lang == "ja" else bead.en
+
+
+def _joined_side(c: _Choice) -> tuple[int, ...]:
+    return _side(c.joined, c.lang)
+
+
+def _cost(coster: BeadCoster, bead: Bead) -> float:
+    """The coster's cost of one bead."""
+    a, b = len(bead.ja), len(bead.en)
+    i, j = (bead.ja or (0,))[0], (bead.en or (0,))[0]
+    return float(coster(a, b, i, i + 1, j, j + 1)[0, 0])
+
+
+def _with_cost(bead: Bead, coster: BeadCoster) -> Bead:
+    return Bead(bead.ja, bead.en, _cost(coster, bead))
