@@ -24,19 +24,25 @@ from aligner.records import Bead
 
 @dataclass(frozen=True, slots=True)
 class RefineParams:
-    """The margins of `refine_beads`, in cosine.
+    """The margins of `refine_beads`, in cosine, and the weight of length in its fits.
 
-    merge_gain: how much closer to its counterpart the joined text of a 1-1 bead and a
-        skipped neighbour must be than the bead's own segment, for the neighbour to join it.
-    split_gain: how much closer one member of a 1-2 or 2-1 bead must be alone than the
-        joined text, for the other member to leave the bead as a skip.
+    A bead's fit is the cosine of its sides (the joined text's own embedding for a side of
+    two segments) less `length_weight` times its squared length z-score, clipped as the
+    bead cost clips it (`cost.CostParams.length_clip`): a sentence whose neighbour's
+    length its translation also has is more likely split in two.
+
+    merge_gain: how much better the fit of a 1-1 bead with a skipped neighbour joined must
+        be than the bead's own, for the neighbour to join it.
+    split_gain: how much better the fit of one member of a 1-2 or 2-1 bead alone must be
+        than the joined bead's, for the other member to leave the bead as a skip.
 
     Chosen on alignment cases made from the training pairs, by their worst source
     (scripts/bench_costs.py), never on the dev cases.
     """
 
     merge_gain: float = 0.0
-    split_gain: float = 0.03
+    split_gain: float = 0.01
+    length_weight: float = 0.0075
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +68,11 @@ def refine_beads(
     """Reverse the DP's choices between a 1-1 bead with a skipped neighbour and a 1-2 or
     2-1 bead where the embedding of the joined text disagrees with it by more than a margin.
 
-    A skip next to a 1-1 bead joins it when the joined text is closer to the other side than
-    the bead's segment by more than `params.merge_gain`; a 1-2 or 2-1 bead gives up one
-    end as a skip when that end's other member alone is closer than the joined text by
-    more than `params.split_gain`. Where two changes touch one bead, the larger gain is
+    A skip next to a 1-1 bead joins it when the joined bead fits better than the 1-1 bead
+    by more than `params.merge_gain`; a 1-2 or 2-1 bead gives up one end as a skip when
+    the other member alone fits better than the joined bead by more than
+    `params.split_gain` (a fit: the cosine of the sides, the joined text encoded, less the
+    length term; see RefineParams). Where two changes touch one bead, the larger gain is
     made. All joined texts are encoded in one call (none when no bead qualifies).
 
     Args:
@@ -88,12 +95,13 @@ def refine_beads(
     for c in choices:
         other = "en" if c.lang == "ja" else "ja"
         other_row = coster.window(other, 1, np.array(_side(c.single, other)))[0]
-        joined_cos = float(rows[join(c.lang, _joined_side(c))] @ other_row)
-        single_cos = float(coster.cosine(1, 1, np.array(c.single.ja), np.array(c.single.en))[0])
-        if c.merged and single_cos - joined_cos > params.split_gain:
-            edits.append((single_cos - joined_cos, c.at, _split(c, coster)))
-        elif not c.merged and joined_cos - single_cos > params.merge_gain:
-            edits.append((joined_cos - single_cos, c.at, [_with_cost(c.joined, coster)]))
+        joined = float(rows[join(c.lang, _joined_side(c))] @ other_row) - params.length_weight * _z2(coster, c.joined)
+        single = float(coster.cosine(1, 1, np.array(c.single.ja), np.array(c.single.en))[0])
+        single -= params.length_weight * _z2(coster, c.single)
+        if c.merged and single - joined > params.split_gain:
+            edits.append((single - joined, c.at, _split(c, coster)))
+        elif not c.merged and joined - single > params.merge_gain:
+            edits.append((joined - single, c.at, [_with_cost(c.joined, coster)]))
     out: dict[int, list[Bead]] = {}
     for _, at, new in sorted(edits, key=lambda e: (-e[0], e[1])):
         if any(k in out for k in at):
@@ -135,6 +143,12 @@ def _side(bead: Bead, lang: str) -> tuple[int, ...]:
 
 def _joined_side(c: _Choice) -> tuple[int, ...]:
     return _side(c.joined, c.lang)
+
+
+def _z2(coster: BeadCoster, bead: Bead) -> float:
+    """A bead's squared length z-score, clipped as the bead cost clips it."""
+    z = float(coster.length_z(len(bead.ja), len(bead.en), np.array(bead.ja[:1]), np.array(bead.en[:1]))[0])
+    return min(abs(z), coster.params.length_clip) ** 2
 
 
 def _cost(coster: BeadCoster, bead: Bead) -> float:

@@ -103,7 +103,11 @@ def dev_cases(eval_dir: Path) -> list[Case]:
 
 
 COST_GRID = {"skip": (0.5, 0.6, 0.7), "merge": (0.15, 0.2, 0.3), "length_weight": (0.01, 0.02, 0.04)}
-REFINE_GRID = {"merge_gain": (-0.02, -0.01, 0.0, 0.01, 0.02), "split_gain": (0.0, 0.02, 0.03, 0.04, 0.06)}
+REFINE_GRID = {
+    "merge_gain": (-0.01, 0.0, 0.01),
+    "split_gain": (0.01, 0.02, 0.03, 0.04),
+    "length_weight": (0.0, 0.005, 0.0075, 0.01),
+}
 OFF = float("inf")  # a margin no gain reaches: the second look changes nothing
 
 
@@ -165,8 +169,8 @@ def main() -> int:
     best = run_grid("bead cost (second look at its default)", costs, encoded, embedder, sets)
     print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")
     margins = [("no second look", SENTENCE_COST, RefineParams(OFF, OFF))] + [
-        (f"merge_gain {m} split_gain {s}", SENTENCE_COST, RefineParams(m, s))
-        for m, s in itertools.product(*REFINE_GRID.values())
+        (f"merge {m} split {s} length {w}", SENTENCE_COST, RefineParams(m, s, w))
+        for m, s, w in itertools.product(*REFINE_GRID.values())
     ]
     best = run_grid("second look (bead cost at its default)", margins, encoded, embedder, sets)
     print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")

@@ -31,14 +31,15 @@ def basis(k: int) -> np.ndarray:
 
 
 class Texts:
-    """Named segments per side, a join that concatenates names, and an encoder that looks the
-    joined text up (recording every call)."""
+    """Named segments per side, a join that concatenates names, an encoder that looks the
+    joined text up (recording every call), and the segments' lengths."""
 
     def __init__(self, ja: dict[str, np.ndarray], en: dict[str, np.ndarray], joined: dict[str, np.ndarray]) -> None:
         self.names = {"ja": list(ja), "en": list(en)}
         self.rows = {"ja": np.stack(list(ja.values())), "en": np.stack(list(en.values()))}
         self.joined = joined
         self.calls: list[list[str]] = []
+        self.chars: dict[str, list[int]] | None = None  # characters per segment (default 20 each)
 
     def join(self, lang: str, ids: tuple[int, ...]) -> str:
         return "+".join(self.names[lang][k] for k in ids)
@@ -48,7 +49,7 @@ class Texts:
         return np.stack([self.joined[t] for t in texts])
 
     def coster(self) -> BeadCoster:
-        chars = {lang: [20] * len(names) for lang, names in self.names.items()}
+        chars = self.chars or {lang: [20] * len(names) for lang, names in self.names.items()}
         return BeadCoster(self.rows["ja"], self.rows["en"], chars["ja"], chars["en"], params=SENTENCE_COST)
 
     def refine(self, beads: list[Bead], params: RefineParams = RefineParams()) -> list[Bead]:
@@ -112,10 +113,24 @@ def test_margins_hold_both_ways():
     single = float(t.rows["ja"][0] @ t.rows["en"][0])
     gain = float(t.joined["a+b"] @ t.rows["en"][0]) - single
     beads = [B([0], [0]), B([1], [])]
-    assert shape(t.refine(beads, RefineParams(merge_gain=gain + 0.01))) == [((0,), (0,)), ((1,), ())]
-    assert shape(t.refine(beads, RefineParams(merge_gain=gain - 0.01))) == [((0, 1), (0,))]
+    assert shape(t.refine(beads, RefineParams(merge_gain=gain + 0.01, length_weight=0.0))) == [((0,), (0,)), ((1,), ())]
+    assert shape(t.refine(beads, RefineParams(merge_gain=gain - 0.01, length_weight=0.0))) == [((0, 1), (0,))]
     # a merged bead whose joined text is as close as its best member stays merged under a split margin
     assert shape(t.refine([B([0, 1], [0])], RefineParams(split_gain=0.0))) == [((0, 1), (0,))]
+
+
+def test_a_joined_side_twice_the_length_of_its_translation_needs_more_than_a_small_gain():
+    t = split_sentence(joined_row=unit(basis(0) + 0.1 * basis(3)))
+    # EN runs about twice as long as JA: each JA half alone has the length of the EN sentence
+    t.chars = {"ja": [30, 30], "en": [60]}
+    beads = [B([0], [0]), B([1], [])]
+    single = float(t.rows["ja"][0] @ t.rows["en"][0])
+    small = float(t.joined["a+b"] @ t.rows["en"][0]) - single - 0.02
+    assert shape(t.refine(beads, RefineParams(merge_gain=small, length_weight=0.0))) == [((0, 1), (0,))]
+    assert shape(t.refine(beads, RefineParams(merge_gain=small))) == [((0,), (0,)), ((1,), ())]
+    # halves half the length each: the same small gain is enough
+    t.chars = {"ja": [15, 15], "en": [60]}
+    assert shape(t.refine(beads, RefineParams(merge_gain=small))) == [((0, 1), (0,))]
 
 
 def test_no_candidate_means_no_encoding():
@@ -140,7 +155,7 @@ def test_a_skip_between_two_beads_joins_the_one_it_fits_best_and_only_one():
 
 def test_the_build_settings_carry_the_margins():
     assert BuildConfig().refine == RefineParams()
-    assert "refine.merge_gain=0.0|refine.split_gain=0.03" in BuildConfig().signature()
+    assert "refine.merge_gain=0.0|refine.split_gain=0.01|refine.length_weight=0.0075" in BuildConfig().signature()
 
 
 # --- any beads in, an alignment out -----------------------------------------------------------
