@@ -28,8 +28,9 @@ class RefineParams:
 
     A bead's fit is the cosine of its sides (the joined text's own embedding for a side of
     two segments) less `length_weight` times its squared length z-score, clipped as the
-    bead cost clips it (`cost.CostParams.length_clip`): a sentence whose neighbour's
-    length its translation also has is more likely split in two.
+    bead cost clips it (`cost.CostParams.length_clip`): a translation as long as two
+    segments together says they belong together, one as long as either alone that the
+    other is left out.
 
     merge_gain: how much better the fit of a 1-1 bead with a skipped neighbour joined must
         be than the bead's own, for the neighbour to join it.
@@ -81,7 +82,7 @@ def refine_beads(
             cost of a new bead; a bead it rules out (infinite cost) is never made.
         join: (lang, segment indices) -> the text of those segments as the source joins them.
         encode: texts -> (n, d) unit rows, from the embedder the coster's rows came from.
-        params: the margins.
+        params: the margins and the weight of length.
 
     Returns:
         Beads covering the same segments in order, each new one with the coster's cost.
