@@ -87,7 +87,7 @@ def refine_beads(
     Returns:
         Beads covering the same segments in order, each new one with the coster's cost.
     """
-    choices = [c for c in _choices(beads) if np.isfinite(_cost(coster, c.joined))]
+    choices = _choices(beads)
     if not choices:
         return list(beads)
     texts = list(dict.fromkeys(join(c.lang, _joined_side(c)) for c in choices))
@@ -102,7 +102,9 @@ def refine_beads(
         if c.merged and single - joined > params.split_gain:
             edits.append((single - joined, c.at, _split(c, coster)))
         elif not c.merged and joined - single > params.merge_gain:
-            edits.append((joined - single, c.at, [_with_cost(c.joined, coster)]))
+            merged = _with_cost(c.joined, coster)
+            if np.isfinite(merged.cost):  # a bead the coster rules out is never made
+                edits.append((joined - single, c.at, [merged]))
     out: dict[int, list[Bead]] = {}
     for _, at, new in sorted(edits, key=lambda e: (-e[0], e[1])):
         if any(k in out for k in at):
