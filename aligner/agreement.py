@@ -558,7 +558,12 @@ def fold_latin(text: str) -> str:
     word of plain letters (those of Latin-1 and Latin Extended-A all; of Extended-B those
     that are a letter and an accent); every other character as it was (kana keep their
     voicing marks)."""
-    return _ACCENTED_LATIN.sub(lambda m: _LATIN_LETTERS.get(m.group()[0]) or _strip_accents(m.group()), _nfkc(text))
+    return _ACCENTED_LATIN.sub(_fold_letter, _nfkc(text))
+
+
+def _fold_letter(m: re.Match) -> str:
+    # accents first, then the letters no accent stripping reduces: Ǽ -> Æ -> Ae, ǿ -> ø -> o
+    return "".join(_LATIN_LETTERS.get(c, c) for c in _strip_accents(m.group()))
 
 
 def latin_agreement(ja: str, en: str) -> float | None:
