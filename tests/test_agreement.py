@@ -495,7 +495,18 @@ def test_fold_latin_plains_latin_letters_only():
 @example("A\u0300\u0300")  # an accent NFKC cannot compose into the letter it already made À
 @example("\u01fc")  # Ǽ: its accent stripped leaves Æ, a letter no accent stripping reduces
 def test_fold_latin_leaves_no_accented_latin_letter(text):
+    _assert_folded(text)
+
+
+def test_fold_latin_folds_every_code_point_alone_and_accented():
+    # every character the property draws from, alone and followed by accents NFKC may not compose
+    for cp in range(0x20, 0x3100):
+        for text in (chr(cp), chr(cp) + "\u0301", chr(cp) + "\u0300\u0301"):
+            _assert_folded(text)
+
+
+def _assert_folded(text: str) -> None:
     folded = fold_latin(text)
     # no letter of Latin-1 or Latin Extended-A is left but plain ones
-    assert not any("\u00c0" <= c <= "\u017f" and c not in "\u00d7\u00f7" for c in folded)
-    assert fold_latin(folded) == folded
+    assert not any("\u00c0" <= c <= "\u017f" and c not in "\u00d7\u00f7" for c in folded), (text, folded)
+    assert fold_latin(folded) == folded, (text, folded)
