@@ -56,23 +56,32 @@ def align_texts(
 
     ja_keep = [k for k, t in enumerate(ja) if kept(t)]
     en_keep = [k for k, t in enumerate(en) if kept(t)]
-    vecs = embedder.encode([ja[k] for k in ja_keep] + [en[k] for k in en_keep])
-    kept_texts = {"ja": [ja[k] for k in ja_keep], "en": [en[k] for k in en_keep]}
-
-    def join(lang: str, ids: tuple[int, ...]) -> str:
-        return JOINER[lang].join(kept_texts[lang][k] for k in ids)
-
+    ja_kept, en_kept = [ja[k] for k in ja_keep], [en[k] for k in en_keep]
+    vecs = embedder.encode(ja_kept + en_kept)
     beads = align_bitext(
         vecs[: len(ja_keep)],
         vecs[len(ja_keep) :],
-        [char_length(ja[k]) for k in ja_keep],
-        [char_length(en[k]) for k in en_keep],
+        [char_length(t) for t in ja_kept],
+        [char_length(t) for t in en_kept],
         params,
         length_model,
         bead_types,
-        refine=None if refine is None else partial(refine_beads, join=join, encode=embedder.encode, params=refine),
+        refine=None if refine is None else second_look(ja_kept, en_kept, embedder, refine),
     )
     return restore_blank(beads, ja_keep, en_keep, len(ja), len(en))
+
+
+def second_look(
+    ja: Sequence[str], en: Sequence[str], embedder: Embedder, params: RefineParams = RefineParams()
+) -> Callable[[list[Bead], BeadCoster], list[Bead]]:
+    """The `refine` of `align_bitext` for two lists of lines: `refine.refine_beads` with the
+    lines joined as `language.JOINER` joins them and encoded by `embedder`."""
+    lines = {"ja": list(ja), "en": list(en)}
+
+    def join(lang: str, ids: tuple[int, ...]) -> str:
+        return JOINER[lang].join(lines[lang][k] for k in ids)
+
+    return partial(refine_beads, join=join, encode=embedder.encode, params=params)
 
 
 def restore_blank(beads: Sequence[Bead], ja_keep: Sequence[int], en_keep: Sequence[int], n: int, m: int) -> list[Bead]:

@@ -49,15 +49,20 @@ ENCODE_CHUNK = 32
 tokens, few enough that one chunk takes a few hundredths of a second."""
 
 
+def chunks(texts: Sequence[str]) -> list[list[str]]:
+    """Consecutive chunks of ENCODE_CHUNK texts (the last may be shorter; none for no text)."""
+    texts = list(texts)
+    return [texts[s : s + ENCODE_CHUNK] for s in range(0, len(texts), ENCODE_CHUNK)]
+
+
 def in_chunks(encode: Callable[[list[str]], np.ndarray], texts: Sequence[str]) -> np.ndarray:
-    """`encode` applied to consecutive chunks of ENCODE_CHUNK texts, rows concatenated.
+    """`encode` applied to each of the `chunks` of `texts`, rows concatenated.
 
     The last bits of a model's row depend on the texts encoded with it (its batch); fixed
     chunks make a text's row depend only on its chunk, so that encoding a list chunk by
     chunk, as the encoder process does to answer urgent requests in between
     (`run.encoder`), gives the bytes of one call, in every engine."""
-    texts = list(texts)
-    return np.concatenate([encode(texts[s : s + ENCODE_CHUNK]) for s in range(0, len(texts), ENCODE_CHUNK)])
+    return np.concatenate([encode(chunk) for chunk in chunks(texts)])
 
 
 class UseEmbedder:

@@ -27,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from aligner.align import parse_beads
-from aligner.bitext import align_bitext
+from aligner.bitext import align_bitext, second_look
 from aligner.config import SENTENCE_COST
 from aligner.cost import CostParams, char_length
 from aligner.embed import Embedder, default_cache_path, get_embedder
@@ -35,7 +35,7 @@ from aligner.evaluate import score_beads
 from aligner.language import JOINER
 from aligner.read import read_lines
 from aligner.records import Bead
-from aligner.refine import RefineParams, refine_beads
+from aligner.refine import RefineParams
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261205
@@ -114,16 +114,8 @@ OFF = float("inf")  # a margin no gain reaches: the second look changes nothing
 def align_case(case: tuple, embedder: Embedder, params: CostParams, refine: RefineParams) -> list[Bead]:
     """The beads of one encoded case, as `bitext.align_texts` makes them."""
     _, ja, en, ja_vec, en_vec, gold = case
-    texts = {"ja": ja, "en": en}
-
-    def join(lang: str, ids: tuple[int, ...]) -> str:
-        return JOINER[lang].join(texts[lang][k] for k in ids)
-
-    def second_look(beads, coster):
-        return refine_beads(beads, coster, join, embedder.encode, refine)
-
     lengths = [char_length(t) for t in ja], [char_length(t) for t in en]
-    return align_bitext(ja_vec, en_vec, *lengths, params, refine=second_look)
+    return align_bitext(ja_vec, en_vec, *lengths, params, refine=second_look(ja, en, embedder, refine))
 
 
 def run_grid(

@@ -147,7 +147,6 @@ def test_the_childs_warnings_are_logged_by_the_parent(tmp_path, caplog):
 _PARENT = """
 import sys, time
 from aligner.config import BuildConfig
-from aligner.embed import ENCODE_CHUNK
 from aligner.run import encoder as encoder_module
 from aligner.run.encoder import EncoderProcess, start_method
 from aligner.run.local import WorkerSpec

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aligner.embed import ENCODE_CHUNK, embedder_name
+from aligner.embed import chunks, embedder_name
 from aligner.errors import BackendError
 
 if TYPE_CHECKING:
@@ -106,24 +106,22 @@ def _next_request(requests: multiprocessing.Queue, parent, block: bool) -> objec
 
 
 class _Pending:
-    """A request being encoded ENCODE_CHUNK texts at a time, as the embedders themselves chunk
-    them (`embed.in_chunks`), so its rows are the bytes of one call."""
+    """A request being encoded one of its `embed.chunks` at a time, as the embedders
+    themselves chunk texts (`embed.in_chunks`), so its rows are the bytes of one call."""
 
     def __init__(self, ticket: int, texts: list[str]) -> None:
-        self.ticket, self.texts, self.rows, self.done = ticket, texts, [], 0
+        self.ticket, self.rows = ticket, []
+        self.todo = chunks(texts) or [[]]  # an empty request: one empty chunk, for its (0, d) rows
         self.error: Exception | None = None
 
     def step(self, embedder) -> bool:
-        """Encode the next chunk (an empty request: its one empty chunk); returns whether the
-        request is complete."""
-        chunk = self.texts[self.done : self.done + ENCODE_CHUNK]
+        """Encode the next chunk; returns whether the request is complete."""
         try:
-            self.rows.append(embedder.encode(chunk))
+            self.rows.append(embedder.encode(self.todo.pop(0)))
         except Exception as e:
             self.error = e
             return True
-        self.done += len(chunk)
-        return self.done >= len(self.texts)
+        return not self.todo
 
     def answer(self) -> tuple[int, object]:
         """(ticket, rows of all its texts), or (ticket, the error)."""
