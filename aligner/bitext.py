@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import cache, partial
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from aligner.filters import too_long
 from aligner.language import JOINER
 from aligner.records import Bead
 from aligner.refine import RefineParams, refine_beads
+from aligner.segment import split_sentences
 
 BITEXT_BEADS: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1), (2, 3), (3, 2),
@@ -75,13 +76,18 @@ def second_look(
     ja: Sequence[str], en: Sequence[str], embedder: Embedder, params: RefineParams = RefineParams()
 ) -> Callable[[list[Bead], BeadCoster], list[Bead]]:
     """The `refine` of `align_bitext` for two lists of lines: `refine.refine_beads` with the
-    lines joined as `language.JOINER` joins them and encoded by `embedder`."""
+    lines joined as `language.JOINER` joins them, encoded by `embedder`, and each line's
+    sentences counted by `segment.split_sentences` (a line may hold several)."""
     lines = {"ja": list(ja), "en": list(en)}
 
     def join(lang: str, ids: tuple[int, ...]) -> str:
         return JOINER[lang].join(lines[lang][k] for k in ids)
 
-    return partial(refine_beads, join=join, encode=embedder.encode, params=params)
+    @cache
+    def sentences(lang: str, k: int) -> int:
+        return len(split_sentences(lines[lang][k], lang)) or 1
+
+    return partial(refine_beads, join=join, encode=embedder.encode, params=params, sentences=sentences)
 
 
 def restore_blank(beads: Sequence[Bead], ja_keep: Sequence[int], en_keep: Sequence[int], n: int, m: int) -> list[Bead]:

@@ -8,7 +8,9 @@ joined text of a sentence split in two comes out closer to its translation than 
 half, while a translated sentence with an untranslated neighbour joined to it comes out
 farther than the sentence alone. So, for every place where the DP chose one of the two,
 the joined text is encoded and the choice is reversed where the encoding disagrees by more
-than a margin (`RefineParams`).
+than a margin (`RefineParams`). Where a line holds several sentences, a bead whose sides
+hold as many sentences fits better: a line of two sentences is more often the translation
+of two lines than of one, in a document whose translator keeps sentences as they are.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ class RefineParams:
     two segments) less `length_weight` times its squared length z-score, clipped as the
     bead cost clips it (`cost.CostParams.length_clip`): a translation as long as two
     segments together says they belong together, one as long as either alone that the
-    other is left out.
+    other is left out. Less, too, `count_weight` times the difference of its sides'
+    sentence counts beyond that of their segment counts (`_excess`), scaled by how often
+    the document's 1-1 beads agree in sentence counts (`_count_trust`): nothing where every
+    segment is one sentence, as the build's are.
 
     merge_gain: how much better the fit of a 1-1 bead with a skipped neighbour joined must
         be than the bead's own, for the neighbour to join it.
@@ -44,6 +49,7 @@ class RefineParams:
     merge_gain: float = 0.0
     split_gain: float = 0.01
     length_weight: float = 0.0075
+    count_weight: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,7 @@ def refine_beads(
     join: Callable[[str, tuple[int, ...]], str],
     encode: Callable[[list[str]], np.ndarray],
     params: RefineParams = RefineParams(),
+    sentences: Callable[[str, int], int] | None = None,
 ) -> list[Bead]:
     """Reverse the DP's choices between a 1-1 bead with a skipped neighbour and a 1-2 or
     2-1 bead where the embedding of the joined text disagrees with it by more than a margin.
@@ -82,7 +89,9 @@ def refine_beads(
             cost of a new bead; a bead it rules out (infinite cost) is never made.
         join: (lang, segment indices) -> the text of those segments as the source joins them.
         encode: texts -> (n, d) unit rows, from the embedder the coster's rows came from.
-        params: the margins and the weight of length.
+        params: the margins and the weights of length and of sentence counts.
+        sentences: (lang, segment index) -> the number of sentences the segment holds;
+            None: one each (segments that are sentences), so counts weigh nothing.
 
     Returns:
         Beads covering the same segments in order, each new one with the coster's cost.
@@ -93,12 +102,16 @@ def refine_beads(
     texts = list(dict.fromkeys(join(c.lang, _joined_side(c)) for c in choices))
     rows = dict(zip(texts, encode(texts)))
     edits: list[tuple[float, tuple[int, ...], list[Bead]]] = []
+    counted = params.count_weight * _count_trust(beads, sentences) if sentences is not None else 0.0
     for c in choices:
         other = "en" if c.lang == "ja" else "ja"
         other_row = coster.window(other, 1, np.array(_side(c.single, other)))[0]
         joined = float(rows[join(c.lang, _joined_side(c))] @ other_row) - params.length_weight * _z2(coster, c.joined)
         single = float(coster.cosine(1, 1, np.array(c.single.ja), np.array(c.single.en))[0])
         single -= params.length_weight * _z2(coster, c.single)
+        if counted:
+            joined -= counted * _excess(c.joined, sentences)
+            single -= counted * _excess(c.single, sentences)
         if c.merged and single - joined > params.split_gain:
             edits.append((single - joined, c.at, _split(c, coster)))
         elif not c.merged and joined - single > params.merge_gain:
@@ -152,6 +165,26 @@ def _z2(coster: BeadCoster, bead: Bead) -> float:
     """A bead's squared length z-score, clipped as the bead cost clips it."""
     z = float(coster.length_z(len(bead.ja), len(bead.en), np.array(bead.ja[:1]), np.array(bead.en[:1]))[0])
     return min(abs(z), coster.params.length_clip) ** 2
+
+
+def _count_trust(beads: Sequence[Bead], sentences: Callable[[str, int], int]) -> float:
+    """How far sentence counts can be trusted in this document, in [0, 1]: 2r - 1, where r is
+    the share of its 1-1 beads whose sides hold as many sentences (0 at r = 0.5 or below,
+    where counts agree no more often than chance would have them; 0 without a 1-1 bead).
+    Translators who keep sentences (news: r about 0.9-1) make counts worth weighing; a text
+    cut at verses, not sentences (the Bible: r about 0.45-0.8), much less."""
+    ones = [b for b in beads if len(b.ja) == 1 and len(b.en) == 1]
+    if not ones:
+        return 0.0
+    r = sum(sentences("ja", b.ja[0]) == sentences("en", b.en[0]) for b in ones) / len(ones)
+    return max(0.0, 2 * r - 1)
+
+
+def _excess(bead: Bead, sentences: Callable[[str, int], int]) -> int:
+    """How far a bead's sides differ in sentences beyond how far they differ in segments: a
+    line of two sentences against two lines of one is 0 (against one line of one, 1)."""
+    ja, en = sum(sentences("ja", k) for k in bead.ja), sum(sentences("en", k) for k in bead.en)
+    return abs(ja - en) - abs(len(bead.ja) - len(bead.en))
 
 
 def _cost(coster: BeadCoster, bead: Bead) -> float:

@@ -7,9 +7,11 @@ Usage: python scripts/bench_costs.py [--eval ../shared/eval/dev] [--train ../sha
 Cases from the training pairs are made as the evaluation README describes its own: each
 document's 1-1 pairs in order, then, seeded, adjacent segments merged on one side (rate
 MERGE_RATE) and segments deleted on one side (rate DELETE_RATE), the gold beads following
-the edits. Two grids are run, each around the default with the other part at its default:
-the bead cost (`config.SENTENCE_COST`) and the margins of `refine.refine_beads`
-(`refine.RefineParams`). For every setting the script prints strict F1 on the dev cases and
+the edits. Three grids are run, each around the default with the other parts at theirs:
+the bead cost (`config.SENTENCE_COST`); the margins and length weight of `refine.refine_beads`
+(`refine.RefineParams`) with sentence counts off, as a build uses them (its segments are
+sentences); and the weight of sentence counts, which acts where a line holds several
+sentences (`aligner align`). For every setting the script prints strict F1 on the dev cases and
 on the cases of each training source, and ranks the settings by their worst training source:
 a setting is kept only if it holds across the sources, and the dev cases are shown, never
 used to choose. Embeddings come from the default embedder through the cache.
@@ -108,6 +110,7 @@ REFINE_GRID = {
     "split_gain": (0.01, 0.02, 0.03, 0.04),
     "length_weight": (0.0, 0.005, 0.0075, 0.01),
 }
+COUNT_GRID = (0.0, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1)
 OFF = float("inf")  # a margin no gain reaches: the second look changes nothing
 
 
@@ -124,7 +127,7 @@ def run_grid(
     """Print strict F1 per set of each setting; returns the best one's (worst training set F1,
     mean training set F1, label): ranked by the worst training set, ties by the mean."""
     print(f"\n{title}")
-    print(f"{'setting':>34} " + " ".join(f"{s:>18}" for s in sets) + f" {'worst train':>11}")
+    print(f"{'setting':>48} " + " ".join(f"{s:>18}" for s in sets) + f" {'worst train':>11}")
     results = []
     for label, params, refine in settings:
         by_set = defaultdict(list)
@@ -135,7 +138,7 @@ def run_grid(
         worst = min(train)
         results.append((worst, sum(train) / len(train), label))
         mark = " (default)" if params == SENTENCE_COST and refine == RefineParams() else ""
-        print(f"{label:>34} " + " ".join(f"{f1[s]:18.4f}" for s in sets) + f" {worst:11.4f}{mark}", flush=True)
+        print(f"{label:>48} " + " ".join(f"{f1[s]:18.4f}" for s in sets) + f" {worst:11.4f}{mark}", flush=True)
     return max(results)
 
 
@@ -160,11 +163,15 @@ def main() -> int:
     ]  # fmt: skip
     best = run_grid("bead cost (second look at its default)", costs, encoded, embedder, sets)
     print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")
-    margins = [("no second look", SENTENCE_COST, RefineParams(OFF, OFF))] + [
-        (f"merge {m} split {s} length {w}", SENTENCE_COST, RefineParams(m, s, w))
+    margins = [("no second look", SENTENCE_COST, RefineParams(OFF, OFF, count_weight=0.0))] + [
+        (f"merge {m} split {s} length {w}", SENTENCE_COST, RefineParams(m, s, w, count_weight=0.0))
         for m, s, w in itertools.product(*REFINE_GRID.values())
     ]
-    best = run_grid("second look (bead cost at its default)", margins, encoded, embedder, sets)
+    # the margins as a build uses them: its segments are sentences, so counts weigh nothing
+    best = run_grid("second look, sentence counts off (bead cost at its default)", margins, encoded, embedder, sets)
+    print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")
+    counts = [(f"count {c}", SENTENCE_COST, dataclasses.replace(RefineParams(), count_weight=c)) for c in COUNT_GRID]
+    best = run_grid("second look's sentence counts (margins at their defaults)", counts, encoded, embedder, sets)
     print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")
     return 0
 

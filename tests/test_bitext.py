@@ -19,6 +19,7 @@ import aligner.bitext as bitext
 from aligner.bitext import BITEXT_BEADS, COARSE_BEADS, align_bitext, align_texts, band_around, restore_blank
 from aligner.evaluate import score_beads
 from aligner.records import Bead
+from aligner.refine import RefineParams
 from tests.conftest import REPO
 
 
@@ -567,3 +568,41 @@ def test_align_texts_takes_a_second_look_with_the_joined_lines():
     assert len(calls) == 1
     assert shape(align_texts(ja, en, Table())) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
     assert calls[-1][0] == "Q1Q2"  # JA lines join without a space
+
+
+def test_align_texts_draws_two_lines_to_a_line_of_two_sentences():
+    """A JA line pair whose second line the DP leaves out, its joined text farther (0.07)
+    from the EN line than the first line alone: it joins when the EN line holds two sentences
+    (the sentence counts of the second look), not when it holds one."""
+
+    def basis(k: int) -> np.ndarray:
+        x = np.zeros(16, dtype=np.float32)
+        x[k] = 1.0
+        return x
+
+    def table(en_line: str) -> dict[str, np.ndarray]:
+        return {
+            "前の文。": basis(0), "Before.": unit(basis(0) + 0.1 * basis(9)),
+            "雨が降った。": unit(basis(1) + 0.4 * basis(5)), "家にいた。": unit(0.2 * basis(1) + 1.5 * basis(6)),
+            "雨が降った。家にいた。": unit(basis(1) + 0.6 * basis(5)), en_line: basis(1),
+            "後の文。": basis(2), "After.": unit(basis(2) + 0.1 * basis(9)),
+        }  # fmt: skip
+
+    class Table:
+        name = "table"
+
+        def __init__(self, rows: dict[str, np.ndarray]) -> None:
+            self.rows = rows
+
+        def encode(self, texts):  # a joined text not in the table is unrelated to every line
+            return np.stack([self.rows.get(t, unit(basis(8) + basis(10))) for t in texts])
+
+    ja = ["前の文。", "雨が降った。", "家にいた。", "後の文。"]
+    skip = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
+    join = [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    two = ["Before.", "It rained. We stayed at home.", "After."]
+    one = ["Before.", "It rained and we stayed at home.", "After."]
+    uncounted = RefineParams(count_weight=0.0)
+    assert shape(align_texts(ja, two, Table(table(two[1])), refine=uncounted)) == skip
+    assert shape(align_texts(ja, two, Table(table(two[1])))) == join
+    assert shape(align_texts(ja, one, Table(table(one[1])))) == skip

@@ -133,6 +133,40 @@ def test_a_joined_side_twice_the_length_of_its_translation_needs_more_than_a_sma
     assert shape(t.refine(beads, RefineParams(merge_gain=small))) == [((0, 1), (0,))]
 
 
+def test_a_line_of_two_sentences_draws_two_lines_to_it():
+    """EN has one line of two sentences; JA has them in two lines, the second as close to the
+    EN line alone as joined to the first: sentence counts decide, where given and where the
+    document's other 1-1 beads agree in their counts."""
+    s = basis(0)
+    others = {k: basis(10 + n) for n, k in enumerate("cde")}  # three sentences, each its own translation
+    t = Texts(
+        ja={"a": unit(s + 0.3 * basis(1)), "b": unit(s + 0.3 * basis(2))} | others,
+        en={"s": s} | {k.upper(): row for k, row in others.items()},
+        joined={"a+b": unit(s + 0.3 * basis(1)), "b+c": basis(13)},  # "a+b" exactly as close as "a" alone
+    )
+    rest = [B([2], [1]), B([3], [2]), B([4], [3])]  # three 1-1 beads of one sentence a side
+    counts = {("ja", 0): 1, ("ja", 1): 1, ("en", 0): 2} | {(lang, k): 1 for lang in ("ja", "en") for k in range(2, 5)}
+    counted = RefineParams(length_weight=0.0, count_weight=0.04)
+    skipped, merged = [B([0], [0]), B([1], [])] + rest, [B([0, 1], [0])] + rest
+    coster = t.coster()
+
+    def refine(beads, counts):
+        sentences = None if counts is None else (lambda lang, k: counts.get((lang, k), 1))
+        return shape(refine_beads(beads, coster, t.join, t.encode, counted, sentences))
+
+    assert refine(skipped, None) == shape(skipped)
+    assert refine(skipped, counts) == shape(merged)
+    assert refine(merged, counts) == shape(merged)
+    # a second JA line of two sentences leaves a merged bead with a one-sentence EN line
+    assert refine(merged, counts | {("en", 0): 1, ("ja", 1): 2}) == shape(skipped)
+    # where every segment is one sentence, counts weigh nothing: as without them
+    for case in (skipped, merged):
+        assert refine(case, {}) == refine(case, None)
+    # nor where the document's 1-1 beads agree in sentence counts no more often than chance
+    chance = counts | {("ja", 2): 2, ("en", 3): 3}  # two of the three others disagree
+    assert refine(skipped, chance) == shape(skipped)
+
+
 def test_no_candidate_means_no_encoding():
     t = split_sentence(joined_row=unit(basis(0)))
     assert shape(t.refine([B([0], [0]), B([1], [])], OFF)) == [((0,), (0,)), ((1,), ())]
