@@ -102,7 +102,7 @@ def refine_beads(
     texts = list(dict.fromkeys(join(c.lang, _joined_side(c)) for c in choices))
     rows = dict(zip(texts, encode(texts)))
     edits: list[tuple[float, tuple[int, ...], list[Bead]]] = []
-    counted = params.count_weight * _count_trust(beads, sentences) if sentences is not None else 0.0
+    counted = params.count_weight * _count_trust(beads, sentences) if sentences and params.count_weight else 0.0
     for c in choices:
         other = "en" if c.lang == "ja" else "ja"
         other_row = coster.window(other, 1, np.array(_side(c.single, other)))[0]

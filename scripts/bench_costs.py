@@ -122,10 +122,16 @@ def align_case(case: tuple, embedder: Embedder, params: CostParams, refine: Refi
 
 
 def run_grid(
-    title: str, settings: list[tuple[str, CostParams, RefineParams]], encoded: list, embedder: Embedder, sets: list[str]
+    title: str,
+    settings: list[tuple[str, CostParams, RefineParams]],
+    encoded: list,
+    embedder: Embedder,
+    sets: list[str],
+    default: RefineParams = RefineParams(),
 ) -> tuple[float, float, str]:
-    """Print strict F1 per set of each setting; returns the best one's (worst training set F1,
-    mean training set F1, label): ranked by the worst training set, ties by the mean."""
+    """Print strict F1 per set of each setting, the one with the default cost and `default`
+    marked; returns the best one's (worst training set F1, mean training set F1, label):
+    ranked by the worst training set, ties by the mean."""
     print(f"\n{title}")
     print(f"{'setting':>48} " + " ".join(f"{s:>18}" for s in sets) + f" {'worst train':>11}")
     results = []
@@ -137,7 +143,7 @@ def run_grid(
         train = [f1[s] for s in sets if s.startswith("train")]
         worst = min(train)
         results.append((worst, sum(train) / len(train), label))
-        mark = " (default)" if params == SENTENCE_COST and refine == RefineParams() else ""
+        mark = " (default)" if params == SENTENCE_COST and refine == default else ""
         print(f"{label:>48} " + " ".join(f"{f1[s]:18.4f}" for s in sets) + f" {worst:11.4f}{mark}", flush=True)
     return max(results)
 
@@ -163,12 +169,14 @@ def main() -> int:
     ]  # fmt: skip
     best = run_grid("bead cost (second look at its default)", costs, encoded, embedder, sets)
     print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")
-    margins = [("no second look", SENTENCE_COST, RefineParams(OFF, OFF, count_weight=0.0))] + [
+    # the margins as a build uses them: its segments are sentences, so counts weigh nothing
+    uncounted = dataclasses.replace(RefineParams(), count_weight=0.0)
+    margins = [("no second look", SENTENCE_COST, dataclasses.replace(uncounted, merge_gain=OFF, split_gain=OFF))] + [
         (f"merge {m} split {s} length {w}", SENTENCE_COST, RefineParams(m, s, w, count_weight=0.0))
         for m, s, w in itertools.product(*REFINE_GRID.values())
     ]
-    # the margins as a build uses them: its segments are sentences, so counts weigh nothing
-    best = run_grid("second look, sentence counts off (bead cost at its default)", margins, encoded, embedder, sets)
+    title = "second look, sentence counts off (bead cost at its default)"
+    best = run_grid(title, margins, encoded, embedder, sets, default=uncounted)
     print(f"best worst-training-set strict F1 {best[0]:.4f} (mean {best[1]:.4f}): {best[2]}")
     counts = [(f"count {c}", SENTENCE_COST, dataclasses.replace(RefineParams(), count_weight=c)) for c in COUNT_GRID]
     best = run_grid("second look's sentence counts (margins at their defaults)", counts, encoded, embedder, sets)
