@@ -26,7 +26,8 @@ from aligner.records import Bead
 
 @dataclass(frozen=True, slots=True)
 class RefineParams:
-    """The margins of `refine_beads`, in cosine, and the weight of length in its fits.
+    """The margins of `refine_beads`, in cosine, and the weights of length and of sentence
+    counts in its fits.
 
     A bead's fit is the cosine of its sides (the joined text's own embedding for a side of
     two segments) less `length_weight` times its squared length z-score, clipped as the
@@ -41,6 +42,7 @@ class RefineParams:
         be than the bead's own, for the neighbour to join it.
     split_gain: how much better the fit of one member of a 1-2 or 2-1 bead alone must be
         than the joined bead's, for the other member to leave the bead as a skip.
+    length_weight, count_weight: the weights of the length and sentence-count terms.
 
     Chosen on alignment cases made from the training pairs, by their worst source
     (scripts/bench_costs.py), never on the dev cases.
@@ -102,7 +104,9 @@ def refine_beads(
     texts = list(dict.fromkeys(join(c.lang, _joined_side(c)) for c in choices))
     rows = dict(zip(texts, encode(texts)))
     edits: list[tuple[float, tuple[int, ...], list[Bead]]] = []
-    counted = params.count_weight * _count_trust(beads, sentences) if sentences and params.count_weight else 0.0
+    counted = 0.0  # the weight of sentence counts in this document
+    if sentences is not None and params.count_weight:
+        counted = params.count_weight * _count_trust(beads, sentences)
     for c in choices:
         other = "en" if c.lang == "ja" else "ja"
         other_row = coster.window(other, 1, np.array(_side(c.single, other)))[0]
